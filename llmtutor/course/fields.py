@@ -1,0 +1,156 @@
+"""Reading typed fields out of located YAML, collecting problems instead of raising.
+
+A `FieldReader` belongs to one file; every `read_*` returns the value or None and, on a problem,
+records it with the file, the line and a message key (see `llmtutor/messages/validate.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from llmtutor.course.located import LocatedList, LocatedMap
+from llmtutor.i18n import Localized, message
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a content file."""
+
+    path: str
+    line: int
+    key: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    warning: bool = False
+
+    def text(self, lang: str | None = None) -> str:
+        params = dict(self.params)
+        for name in ("kind", "language"):
+            if name in params:
+                params[name] = message(str(params[name]), lang)
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {message(self.key, lang, **params)}"
+
+
+class FieldReader:
+    """Reads fields of one file's mappings; `where` prefixes say which part of the file."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def problem(self, line: int, key: str, **params: object) -> None:
+        self.problems.append(Problem(self.path, line, key, params))
+
+    def warn(self, line: int, key: str, **params: object) -> None:
+        self.problems.append(Problem(self.path, line, key, params, warning=True))
+
+    def mapping(self, value: object, line: int, where: str = "") -> LocatedMap | None:
+        if isinstance(value, LocatedMap):
+            return value
+        self.problem(line, "expected_mapping", where=where)
+        return None
+
+    def check_fields(self, data: LocatedMap, allowed: set[str], where: str = "") -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(data.line_of(key), "unknown_field", where=where, field=key)
+
+    def text(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> Localized | None:
+        if name not in data or data[name] is None:
+            if required:
+                self.problem(data.line, "missing_field", where=where, field=name)
+            return None
+        value, line = data[name], data.line_of(name)
+        if not isinstance(value, LocatedMap):
+            self.problem(line, "text_not_bilingual", where=where, field=name)
+            return None
+        texts = {}
+        for lang in ("en", "zh"):
+            text = value.get(lang)
+            if text is None or (isinstance(text, str) and not text.strip()):
+                self.problem(line, "missing_text", where=where, field=name, language=f"lang_{lang}")
+            elif not isinstance(text, (str, int, float)):
+                self.problem(value.line_of(lang), "bad_string", where=where, field=f"{name}.{lang}")
+            else:
+                texts[lang] = str(text).strip("\n")
+        for key in value:
+            if key not in ("en", "zh"):
+                self.problem(value.line_of(key), "unknown_field", where=where, field=f"{name}.{key}")
+        if len(texts) < 2:
+            return None
+        return Localized(en=texts["en"], zh=texts["zh"])
+
+    def string(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> str | None:
+        if name not in data or data[name] is None:
+            if required:
+                self.problem(data.line, "missing_field", where=where, field=name)
+            return None
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(data.line_of(name), "bad_string", where=where, field=name)
+            return None
+        return str(value)
+
+    def identifier(self, data: LocatedMap, name: str = "id", where: str = "") -> str | None:
+        value = self.string(data, name, where)
+        if value is not None and not ID_PATTERN.match(value):
+            self.problem(data.line_of(name), "bad_id", where=where, value=value)
+            return None
+        return value
+
+    def integer(self, data: LocatedMap, name: str, where: str = "", minimum: int = 0) -> int | None:
+        if name not in data:
+            self.problem(data.line, "missing_field", where=where, field=name)
+            return None
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.problem(data.line_of(name), "bad_int", where=where, field=name, minimum=minimum)
+            return None
+        return value
+
+    def number(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> float | None:
+        if name not in data:
+            if required:
+                self.problem(data.line, "missing_field", where=where, field=name)
+            return None
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(data.line_of(name), "bad_number", where=where, field=name)
+            return None
+        return float(value)
+
+    def items(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> list[tuple[object, int]]:
+        """The list under `name` as (item, line) pairs; [] when absent or wrong."""
+        if name not in data or data[name] is None:
+            if required:
+                self.problem(data.line, "missing_field", where=where, field=name)
+            return []
+        value = data[name]
+        if not isinstance(value, LocatedList):
+            self.problem(data.line_of(name), "expected_list", where=where, field=name)
+            return []
+        return [(item, value.line_of(index)) for index, item in enumerate(value)]
+
+    def id_list(self, data: LocatedMap, name: str, where: str = "") -> tuple[tuple[str, int], ...]:
+        """A list of ids (e.g. glossary references) with their lines; optional, default empty."""
+        result = []
+        for item, line in self.items(data, name, where, required=False):
+            if isinstance(item, str) and ID_PATTERN.match(item):
+                result.append((item, line))
+            else:
+                self.problem(line, "bad_id", where=where, value=item)
+        return tuple(result)
+
+    def text_list(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> list[Localized]:
+        result = []
+        for index, (item, line) in enumerate(self.items(data, name, where, required)):
+            holder = LocatedMap(line)
+            holder[f"{name}[{index + 1}]"] = item
+            holder.key_lines[f"{name}[{index + 1}]"] = line
+            text = self.text(holder, f"{name}[{index + 1}]", where)
+            if text is not None:
+                result.append(text)
+        return result

@@ -1,0 +1,175 @@
+"""Finding content packs and files, reading them, and assembling one `Course`.
+
+The shipped course lives in `llmtutor/_data/` when installed and at the repository root in a
+checkout. Extra packs come from `--content-dir` and `LLMTUTOR_CONTENT` (os.pathsep-separated).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmtutor.course.fields import FieldReader, Problem
+from llmtutor.course.located import YamlProblem, load_located
+from llmtutor.course.model import Course
+from llmtutor.course.schema import build_lesson, build_questions, build_terms, build_walkthroughs
+from llmtutor.course.validate import check_references
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def shipped_root() -> Path:
+    """The folder holding the shipped `content/` and `quizzes/`."""
+    installed = PACKAGE_DIR / "_data"
+    if (installed / "content").is_dir():
+        return installed
+    return PACKAGE_DIR.parent
+
+
+@dataclass
+class ContentFile:
+    """One YAML file to read: `kind` is lesson, glossary, walkthroughs or quiz."""
+
+    path: Path
+    kind: str
+    shown_as: str
+    pack_root: Path | None = None
+
+
+@dataclass
+class LoadResult:
+    course: Course
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+
+def extra_pack_dirs(content_dirs: list[str] | None = None) -> list[Path]:
+    """Packs named with --content-dir, then those in LLMTUTOR_CONTENT."""
+    dirs = [Path(d) for d in (content_dirs or [])]
+    env = os.environ.get("LLMTUTOR_CONTENT", "")
+    dirs += [Path(d) for d in env.split(os.pathsep) if d.strip()]
+    return dirs
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def pack_files(root: Path, shipped: bool = False) -> list[ContentFile]:
+    """The content files of a pack, in a stable order."""
+    base = root if shipped else None
+    content = root / "content" if (root / "content").is_dir() else root
+    layout = [
+        (content / "lessons", "lesson"),
+        (content / "glossary", "glossary"),
+        (root / "quizzes", "quiz"),
+    ]
+    files = []
+    for folder, kind in layout:
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+                files.append(ContentFile(path, kind, _shown(path, base), root))
+    walks = content / "walkthroughs.yaml"
+    if walks.is_file():
+        files.append(ContentFile(walks, "walkthroughs", _shown(walks, base), root))
+    return files
+
+
+def kind_of_single_file(path: Path) -> str | None:
+    parent = path.parent.name
+    if parent in ("lessons", "glossary", "quizzes"):
+        return {"lessons": "lesson", "glossary": "glossary", "quizzes": "quiz"}[parent]
+    if path.name in ("walkthroughs.yaml", "walkthroughs.yml"):
+        return "walkthroughs"
+    return None
+
+
+def read_file(item: ContentFile, problems: list[Problem]):
+    """The located YAML of one file, or None with a problem recorded."""
+    if item.pack_root is not None and item.path.is_symlink():
+        target = item.path.resolve()
+        if not target.is_relative_to(item.pack_root.resolve()):
+            problems.append(Problem(item.shown_as, 0, "path_outside_pack"))
+            return None
+    try:
+        raw = item.path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(item.shown_as, 0, "file_unreadable", {"detail": err.strerror or str(err)}))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(item.shown_as, 0, "file_not_utf8"))
+        return None
+    try:
+        data = load_located(text)
+    except YamlProblem as err:
+        problems.append(Problem(item.shown_as, err.line, err.key, err.params))
+        return None
+    if data is None:
+        problems.append(Problem(item.shown_as, 0, "file_empty"))
+    return data
+
+
+def load_files(files: list[ContentFile], problems: list[Problem] | None = None) -> LoadResult:
+    """Read and check the given files as one course, references included."""
+    problems = [] if problems is None else problems
+    course = Course()
+    refs_by_file = []
+    for item in files:
+        data = read_file(item, problems)
+        if data is None:
+            continue
+        reader = FieldReader(item.shown_as, problems)
+        refs: list = []
+        if item.kind == "lesson":
+            lesson = build_lesson(data, reader, refs)
+            if lesson is not None:
+                course.lessons.append(lesson)
+        elif item.kind == "glossary":
+            course.terms.extend(build_terms(data, reader, refs))
+        elif item.kind == "walkthroughs":
+            course.walkthroughs.extend(build_walkthroughs(data, reader, refs))
+        else:
+            course.questions.extend(build_questions(data, reader, refs))
+        refs_by_file.append((item.shown_as, refs))
+    check_references(course, refs_by_file, problems)
+    course.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
+    return LoadResult(course, problems)
+
+
+def course_files(content_dirs: list[str] | None = None) -> tuple[list[ContentFile], list[Problem]]:
+    """The shipped course plus every extra pack."""
+    files = pack_files(shipped_root(), shipped=True)
+    problems: list[Problem] = []
+    for pack in extra_pack_dirs(content_dirs):
+        if not pack.is_dir():
+            problems.append(Problem(str(pack), 0, "path_missing"))
+            continue
+        found = pack_files(pack)
+        if not found:
+            problems.append(Problem(str(pack), 0, "pack_empty"))
+        files += found
+    return files, problems
+
+
+def load_course(content_dirs: list[str] | None = None) -> LoadResult:
+    """The course a learner studies: shipped content and extra packs."""
+    files, problems = course_files(content_dirs)
+    return load_files(files, problems)
