@@ -65,10 +65,11 @@ def _shown(path: Path, base: Path | None) -> str:
             return path.relative_to(base).as_posix()
         except ValueError:
             pass
+    absolute = path.absolute()
     try:
-        return os.path.relpath(path)
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def pack_files(root: Path, shipped: bool = False) -> list[ContentFile]:

@@ -1,0 +1,163 @@
+"""The Typer application: global options, error handling, and the command list.
+
+Commands live in the other `cli` modules as thin functions: parse, call the core, render.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+
+import typer
+from typer.core import TyperGroup
+
+from llmtutor.errors import TutorError
+from llmtutor.i18n import LANGUAGES, set_language, t
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--lang", "--content-dir")
+
+
+class TutorGroup(TyperGroup):
+    """Global options anywhere on the line, one-line errors, Ctrl-C as a normal way out."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _global_options_first(args))
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from llmtutor.course.lookup import suggestions
+
+            close = suggestions(name, ((cmd, cmd) for cmd in self.list_commands(ctx)))
+            hint = t("did_you_mean", names=", ".join(close)) if close else ""
+            raise TutorError("unknown_command", exit_code=2, name=name, hint=hint)
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: typer.Context):
+        from llmtutor.cli.state import SESSION
+
+        try:
+            return super().invoke(ctx)
+        except TutorError as err:
+            report_error(err)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            _leave_quietly(ctx)
+        except EOFError:
+            _leave_quietly(ctx)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)
+        finally:
+            SESSION.close()
+
+
+def _leave_quietly(ctx: typer.Context) -> None:
+    from llmtutor.cli.state import error_console
+
+    error_console().print("\n" + t("interrupted"), style="dim", soft_wrap=True)
+    ctx.exit(130)
+
+
+def report_error(err: TutorError) -> None:
+    from rich.text import Text
+
+    from llmtutor.cli.state import error_console
+
+    line = Text(t("error_prefix") + " ", style="bold red")
+    line.append(t(err.key, **err.params))
+    error_console().print(line, soft_wrap=True)
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """Move `--lang X` / `--content-dir D` found after the command name to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS_WITH_VALUE:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front += args[index:index + 2]
+                index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+def _choose_language(value: Optional[str]) -> Optional[str]:
+    if value is not None and value.strip().lower() not in LANGUAGES:
+        set_language(None)
+        raise typer.BadParameter(t("bad_language", value=value))
+    set_language(value.strip().lower() if value else None)
+    return value
+
+
+def create_app() -> typer.Typer:
+    """Build the app; help texts are written in the language already chosen."""
+    from llmtutor.cli import course_commands
+
+    app = typer.Typer(cls=TutorGroup, help=t("app_help"), no_args_is_help=False, add_completion=True,
+                      context_settings={"help_option_names": ["-h", "--help"]},
+                      pretty_exceptions_enable=False)
+
+    @app.callback(invoke_without_command=True, epilog=t("help_epilog_main"))
+    def main(
+        ctx: typer.Context,
+        lang: Optional[str] = typer.Option(None, "--lang", help=t("help_opt_lang"), metavar="zh|en",
+                                           is_eager=True, callback=_choose_language),
+        content_dir: Optional[list[str]] = typer.Option(None, "--content-dir", help=t("help_opt_content_dir"),
+                                                         metavar="DIR"),
+        version: bool = typer.Option(False, "--version", help=t("help_opt_version")),
+    ) -> None:
+        from llmtutor import __version__
+        from llmtutor.cli.state import SESSION
+
+        if version:
+            typer.echo(f"llmtutor {__version__}")
+            raise typer.Exit(0)
+        SESSION.reset(list(content_dir or []))
+        if ctx.invoked_subcommand is None:
+            course_commands.home()
+
+    course_commands.register(app)
+    for module_name in ("attention_commands", "walk_commands", "quiz_commands"):
+        try:
+            module = __import__(f"llmtutor.cli.{module_name}", fromlist=["register"])
+        except ModuleNotFoundError as err:
+            if err.name != f"llmtutor.cli.{module_name}":
+                raise
+            continue
+        module.register(app)
+    return app
+
+
+def _language_from_argv(argv: list[str]) -> Optional[str]:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def run() -> None:
+    """Console-script entry point."""
+    wanted = _language_from_argv(sys.argv[1:])
+    set_language(wanted.strip().lower() if wanted and wanted.strip().lower() in LANGUAGES else None)
+    app = create_app()
+    try:
+        app(prog_name="llmtutor")
+    except TutorError as err:  # raised while parsing, before any command ran
+        report_error(err)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,44 @@
+"""Reading one key press from the terminal (Enter, space, b, q, ...) without waiting for Enter."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NEXT, BACK, QUIT = "next", "back", "quit"
+
+
+def read_key() -> str:
+    """One key as a single-character string; '' at end of input. Ctrl-C raises KeyboardInterrupt."""
+    stream = sys.stdin
+    if not stream.isatty():
+        line = stream.readline()
+        return line[:1] if line else ""
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        data = os.read(fd, 8)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if not data:
+        return ""
+    if data[:1] == b"\x03":
+        raise KeyboardInterrupt
+    if data[:1] == b"\x1b":  # arrow keys: right/down next, left/up back
+        return {b"\x1b[C": " ", b"\x1b[B": " ", b"\x1b[D": "b", b"\x1b[A": "b"}.get(data[:3], "")
+    return data[:1].decode("latin-1")
+
+
+def pager_action(key: str) -> str | None:
+    """What a key means while paging: NEXT, BACK, QUIT or None (ignored)."""
+    if key in ("", "q", "Q", "\x04", "\x1b"):
+        return QUIT
+    if key in ("\n", "\r", " ", "n", "j"):
+        return NEXT
+    if key in ("b", "B", "p", "k"):
+        return BACK
+    return None

@@ -1,0 +1,89 @@
+"""What every command shares: the language, the consoles, the course and the progress store."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from rich.console import Console
+
+from llmtutor.errors import TutorError
+from llmtutor.i18n import language, t
+
+
+@dataclass
+class Session:
+    content_dirs: list[str] = field(default_factory=list)
+    _course: object = None
+    _store: object = None
+
+    @property
+    def lang(self) -> str:
+        return language()
+
+    def course(self):
+        """The loaded course; TutorError (exit 1) if any content file is invalid."""
+        if self._course is None:
+            from llmtutor.course.loader import load_course
+
+            result = load_course(self.content_dirs)
+            if result.errors:
+                raise TutorError("content_invalid", exit_code=1, count=len(result.errors),
+                                 first=result.errors[0].text())
+            self._course = result.course
+        return self._course
+
+    def store(self):
+        """The progress store, opened on first use; tells the learner once if it had to improvise."""
+        if self._store is None:
+            from llmtutor.store.db import open_store
+
+            self._store = open_store()
+            if self._store.notice:
+                warn(t(self._store.notice, **self._store.notice_params))
+        return self._store
+
+    def reset(self, content_dirs: list[str]) -> None:
+        """Start a fresh invocation (tests run many in one process)."""
+        self.close()
+        self.content_dirs = content_dirs
+        self._course = None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+SESSION = Session()
+
+
+def console() -> Console:
+    """The console for normal output (Rich honours NO_COLOR and plain pipes)."""
+    return Console(highlight=False)
+
+
+def error_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def warn(text: str) -> None:
+    from rich.text import Text
+
+    line = Text(t("warning_prefix") + " ", style="yellow")
+    line.append(text)
+    error_console().print(line, soft_wrap=True)
+
+
+def print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty() and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False

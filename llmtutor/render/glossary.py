@@ -1,0 +1,77 @@
+"""Glossary entries (`llmtutor explain TERM`) and the list of all terms."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.course.model import Course, Term
+from llmtutor.i18n import t
+from llmtutor.render import theme
+from llmtutor.render.markup import blocks, visible
+
+
+def term_view(course: Course, term: Term, lang: str) -> RenderableType:
+    other = "en" if lang == "zh" else "zh"
+    heading = Text(visible(term.name.get(lang)), style=theme.ACCENT)
+    heading.append(f"  {visible(term.name.get(other))}", style="bold")
+    aliases = term.aliases_zh + term.aliases_en if lang == "zh" else term.aliases_en + term.aliases_zh
+    if aliases:
+        heading.append("\n" + t("explain_aliases") + " " + ", ".join(visible(a) for a in aliases), style=theme.MUTED)
+    parts: list[RenderableType] = [heading, Text(""), blocks(term.definition.get(lang))]
+    if term.formula:
+        formula = Text(t("explain_formula") + "  ", style="bold")
+        formula.append(visible(term.formula), style=theme.CODE)
+        parts += [Text(""), formula]
+    if term.example is not None:
+        parts += [Text(""), Text(t("explain_example"), style="bold"), blocks(term.example.get(lang))]
+    links = Table.grid(padding=(0, 1))
+    links.add_column(no_wrap=True, style="bold")
+    links.add_column(ratio=1, overflow="fold")
+    related = [course.term(r) for r in term.related]
+    if related:
+        names = Text()
+        for index, rel in enumerate(r for r in related if r):
+            names.append(", " if index else "")
+            names.append(visible(rel.name.get(lang)))
+            names.append(f" ({rel.id})", style=theme.MUTED)
+        links.add_row(t("explain_related"), names)
+    for lesson in course.lessons_teaching(term.id):
+        links.add_row(t("explain_lesson"), Text.assemble((f"llmtutor learn {lesson.id}", theme.CODE),
+                                                          "  " + visible(lesson.title.get(lang))))
+    walks = list(dict.fromkeys(term.walkthroughs + tuple(
+        w.id for w in course.walkthroughs if term.id in w.terms)))
+    for walk_id in walks:
+        links.add_row(t("explain_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE))
+    parts += [Text(""), links]
+    return Panel(Group(*parts), box=box.ROUNDED, padding=(0, 1), border_style=theme.MUTED,
+                 title=Text(term.id, style=theme.MUTED), title_align="right")
+
+
+def terms_table(course: Course, lang: str) -> Table:
+    other = "en" if lang == "zh" else "zh"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT)
+    table.add_column(t("col_term"), ratio=1, overflow="fold")
+    table.add_column(t("col_other_language"), ratio=1, overflow="fold")
+    for term in sorted(course.terms, key=lambda x: x.id):
+        table.add_row(term.id, visible(term.name.get(lang)), visible(term.name.get(other)))
+    return table
+
+
+def term_json(course: Course, term: Term) -> dict:
+    return {
+        "id": term.id,
+        "name": {"en": term.name.en, "zh": term.name.zh},
+        "aliases": {"en": list(term.aliases_en), "zh": list(term.aliases_zh)},
+        "definition": {"en": term.definition.en, "zh": term.definition.zh},
+        "formula": term.formula,
+        "example": {"en": term.example.en, "zh": term.example.zh} if term.example else None,
+        "related": list(term.related),
+        "lessons": [lesson.id for lesson in course.lessons_teaching(term.id)],
+        "walkthroughs": list(dict.fromkeys(term.walkthroughs + tuple(
+            w.id for w in course.walkthroughs if term.id in w.terms))),
+    }

@@ -1,0 +1,512 @@
+"""Attention heatmaps: one head (`Heatmap`), several heads (`HeadGrid`), and export to SVG/HTML.
+
+Rows are queries and columns are keys, each labelled with its token. The picture never computes
+attention; it only draws the weights it is given. Long sequences are shown through a window or
+pooled (blocks of cells averaged into one) so that every line fits the console width.
+
+Positions shown to the learner (row ranges, column rulers, head numbers) count from 1.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from rich.cells import cell_len, split_graphemes
+from rich.color import Color
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from llmtutor.errors import TutorError
+from llmtutor.i18n import t
+from llmtutor.render import theme
+
+POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
+MAX_CELL = 7  # widest cell (columns) used to fit a column label horizontally
+MAX_LABEL_LINES = 8  # tallest stack of a vertical column label
+LEGEND_SWATCHES = 10
+# viridis, from dark blue-violet (least attention) to yellow (most): readable for colour-blind eyes
+_RAMP_RGB = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
+
+
+@dataclass(frozen=True)
+class _Glyphs:
+    shades: str  # five levels, least to most attention
+    masked: str
+    border: str
+    ellipsis: str
+    focus: str
+
+
+_UNICODE = _Glyphs(shades=" ░▒▓█", masked="·", border="│", ellipsis="…", focus="▸")
+_ASCII = _Glyphs(shades=" .:+#", masked="x", border="|", ellipsis="~", focus=">")
+
+
+# ---------------------------------------------------------------- token text, measured in cells
+
+def clean_token(token: object) -> str:
+    """The token as literal, printable text: control characters become their ␀–␟ pictures,
+    invisible format characters are dropped, and a blank token shows as ␣."""
+    out = []
+    for ch in str(token):
+        code = ord(ch)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif ch in "\u200d\ufe0f":  # joiners of emoji sequences are kept
+            out.append(ch)
+        else:
+            category = unicodedata.category(ch)
+            if category in ("Cc", "Cs", "Zl", "Zp"):
+                out.append("\ufffd")
+            elif category != "Cf":  # bidi overrides and zero-width marks would mislead the eye
+                out.append(ch)
+    text = "".join(out)
+    return text if text.strip() else "␣" * max(1, len(text))
+
+
+def _graphemes(text: str) -> list[tuple[str, int]]:
+    """The text as (grapheme, cells) pairs."""
+    spans, _ = split_graphemes(text)
+    return [(text[start:end], width) for start, end, width in spans]
+
+
+def fit_cells(text: str, width: int, align: str = "left", ellipsis: str = "…") -> str:
+    """`text` cut to `width` terminal cells (ending in `ellipsis` when cut), padded to exactly `width`."""
+    if width <= 0:
+        return ""
+    used = cell_len(text)
+    if used > width:
+        kept, used = [], 0
+        for grapheme, cells in _graphemes(text):
+            if used + cells > width - 1:
+                break
+            kept.append(grapheme)
+            used += cells
+        text, used = "".join(kept) + ellipsis, used + 1
+    pad = " " * (width - used)
+    return pad + text if align == "right" else text + pad
+
+
+def _vertical(text: str, width: int, height: int, ellipsis: str) -> list[str]:
+    """`text` stacked one grapheme per line, `height` lines of `width` cells."""
+    units = [g for g, cells in _graphemes(text) if cells > 0]
+    if len(units) > height:
+        units = units[: height - 1] + [ellipsis]
+    units += [""] * (height - len(units))
+    return [fit_cells(unit, width, ellipsis=ellipsis) for unit in units]
+
+
+def _ruler(starts: Sequence[int], cell_w: int, width: int) -> str:
+    """Positions written at the left edge of their columns, skipping those that would collide."""
+    line = [" "] * width
+    free = 0
+    for column, position in enumerate(starts):
+        label, x = str(position), column * cell_w
+        if x >= free and x + len(label) <= width:
+            line[x : x + len(label)] = label
+            free = x + len(label) + 1
+    return "".join(line)
+
+
+def _fmt(value: float, span: float) -> str:
+    """A scale value with enough decimals to tell the ends of `span` apart."""
+    decimals = 2 if span >= 0.1 else 3 if span >= 0.01 else 4
+    return f"{value:.{decimals}f}"
+
+
+def _cell_value(value: float) -> str:
+    """A weight in a cell: `.42`, `1.00`, fixed to two decimals."""
+    text = f"{value:.2f}"
+    return text[1:] if text.startswith("0.") else text
+
+
+# ---------------------------------------------------------------- colour
+
+def _ramp_rgb(scaled: np.ndarray) -> np.ndarray:
+    """Colours for values scaled to [0, 1]: (...,) -> (..., 3) uint8."""
+    x = np.clip(scaled, 0.0, 1.0) * (len(_RAMP_RGB) - 1)
+    low = np.minimum(x.astype(int), len(_RAMP_RGB) - 2)
+    frac = (x - low)[..., None]
+    return np.rint(_RAMP_RGB[low] * (1 - frac) + _RAMP_RGB[low + 1] * frac).astype(np.uint8)
+
+
+@lru_cache(maxsize=None)
+def _level_style(level: int) -> Style:
+    """Background for one of 256 colour levels, with a legible foreground for numbers."""
+    r, g, b = (int(c) for c in _ramp_rgb(np.array(level / 255.0)))
+    return Style(bgcolor=Color.from_rgb(r, g, b), color="black" if level > 140 else "white")
+
+
+def _uses_colour(console: Console, color: bool | None) -> bool:
+    if color is not None:
+        return bool(color)
+    return console.color_system is not None and not console.no_color
+
+
+def _scaled(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
+    """Values mapped to [0, 1] on the colour scale; a flat matrix is drawn at full strength."""
+    if vmax - vmin <= 1e-12:
+        return np.where(values > 0, 1.0, 0.0) if vmax > 0 else np.zeros_like(values)
+    return np.clip((values - vmin) / (vmax - vmin), 0.0, 1.0)
+
+
+def value_range(weights: np.ndarray, allowed: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest weight among cells that may attend ((0, 0) if there are none)."""
+    shown = weights[allowed]
+    return (float(shown.min()), float(shown.max())) if shown.size else (0.0, 0.0)
+
+
+def pool_blocks(weights: np.ndarray, allowed: np.ndarray, rows: int, cols: int):
+    """Average blocks of `rows` × `cols` cells into one (masked cells count as 0).
+
+    weights, allowed: (n_q, n_k). Returns pooled weights and allowed, (ceil(n_q/rows), ceil(n_k/cols));
+    a pooled cell is masked only when every cell of its block is.
+    """
+    n_q, n_k = weights.shape
+    row_starts, col_starts = np.arange(0, n_q, rows), np.arange(0, n_k, cols)
+    sums = np.add.reduceat(np.add.reduceat(np.where(allowed, weights, 0.0), row_starts, 0), col_starts, 1)
+    counts = np.outer(np.diff(np.append(row_starts, n_q)), np.diff(np.append(col_starts, n_k)))
+    pooled_allowed = np.logical_or.reduceat(np.logical_or.reduceat(allowed, row_starts, 0), col_starts, 1)
+    return sums / counts, pooled_allowed
+
+
+# ---------------------------------------------------------------- one head
+
+@dataclass
+class _View:
+    """The part of the matrix that is drawn, after windowing or pooling."""
+
+    values: np.ndarray  # (r, c)
+    allowed: np.ndarray  # (r, c) bool, False = masked
+    row_labels: list[str]
+    col_labels: list[str]  # tokens, or 1-based start positions when `ruler`
+    notes: list[str]
+    ruler: bool = False
+
+
+class Heatmap:
+    """One attention matrix as a heatmap: rows are queries, columns keys.
+
+    weights: (n_q, n_k) in [0, 1]; row_labels: n_q tokens; col_labels: n_k tokens;
+    mask: optional (n_q, n_k) bool, True = may attend; color: None decides from the console.
+    window=(row_start, col_start) (0-based) or focus=row show a window instead of pooling;
+    pool=True/False forces or forbids pooling of long sequences; vmin/vmax fix the colour scale.
+    """
+
+    def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
+                 title: str | None = None, show_values: bool = False, color: bool | None = None, *,
+                 window: tuple[int, int] | None = None, focus: int | None = None, pool: bool | None = None,
+                 max_rows: int = 48, vmin: float | None = None, vmax: float | None = None,
+                 legend: bool = True) -> None:
+        self.weights = np.asarray(weights, dtype=float)
+        if self.weights.ndim != 2:
+            raise ValueError(f"weights must be 2-D (n_q, n_k), got shape {self.weights.shape}")
+        n_q, n_k = self.weights.shape
+        if len(row_labels) != n_q or len(col_labels) != n_k:
+            raise ValueError(f"{len(row_labels)} row and {len(col_labels)} column labels for shape {(n_q, n_k)}")
+        allowed = np.ones((n_q, n_k), bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), (n_q, n_k))
+        self.allowed = allowed & np.isfinite(self.weights)  # (n_q, n_k)
+        self.row_labels = [clean_token(label) for label in row_labels]
+        self.col_labels = [clean_token(label) for label in col_labels]
+        self.title, self.show_values, self.color = title, show_values, color
+        self.window, self.focus, self.pool = window, focus, pool
+        self.max_rows, self.legend = max(1, max_rows), legend
+        low, high = value_range(self.weights, self.allowed) if vmin is None or vmax is None else (0.0, 0.0)
+        self.vmin = low if vmin is None else vmin
+        self.vmax = high if vmax is None else vmax
+
+    # -- layout ---------------------------------------------------------------
+    def _min_cell(self, colour: bool) -> int:
+        return (5 if colour else 6) if self.show_values else 2
+
+    def _label_cap(self, width: int) -> int:
+        return max(2, min(14, width // 4))
+
+    def _row_label_width(self, labels: Sequence[str], width: int, extra: int = 0) -> int:
+        return min(self._label_cap(width), max((cell_len(label) for label in labels), default=1) + extra)
+
+    def fits_whole(self, width: int, colour: bool) -> bool:
+        """Whether the whole matrix fits `width` columns without windowing or pooling."""
+        n_q, n_k = self.weights.shape
+        label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
+        return n_q <= self.max_rows and n_k * self._min_cell(colour) <= width - label_w - 3
+
+    def _view(self, width: int, colour: bool) -> _View:
+        n_q, n_k = self.weights.shape
+        min_cell = self._min_cell(colour)
+        if self.window is None and self.focus is None:
+            if self.fits_whole(width, colour):
+                return _View(self.weights, self.allowed, self.row_labels, self.col_labels, [])
+            if self.pool or (self.pool is None and max(n_q, n_k) > POOL_FROM):
+                return self._pooled(width, min_cell)
+        label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
+        n_rows = min(self.max_rows, n_q)
+        n_cols = min(n_k, max(1, (width - label_w - 3) // min_cell))
+        if self.focus is not None:
+            focus = min(max(self.focus, 0), n_q - 1)
+            row0, col0 = focus - n_rows // 2, focus - n_cols // 2
+        else:
+            row0, col0 = self.window or (0, 0)
+        row0, col0 = min(max(row0, 0), n_q - n_rows), min(max(col0, 0), n_k - n_cols)
+        rows, cols = slice(row0, row0 + n_rows), slice(col0, col0 + n_cols)
+        row_labels = self.row_labels[rows]
+        if self.focus is not None:
+            marks = [_UNICODE.focus if row0 + i == focus else " " for i in range(n_rows)]
+            row_labels = [mark + label for mark, label in zip(marks, row_labels)]
+        notes = []
+        if n_rows < n_q:
+            notes.append(t("heatmap_rows_shown", a=row0 + 1, b=row0 + n_rows, n=n_q))
+        if n_cols < n_k:
+            notes.append(t("heatmap_cols_shown", a=col0 + 1, b=col0 + n_cols, n=n_k))
+        return _View(self.weights[rows, cols], self.allowed[rows, cols], row_labels, self.col_labels[cols], notes)
+
+    def _pooled(self, width: int, min_cell: int) -> _View:
+        n_q, n_k = self.weights.shape
+        label_w = min(self._label_cap(width), len(f"{n_q}–{n_q}"))
+        per_row = math.ceil(n_q / self.max_rows)
+        per_col = math.ceil(n_k / max(1, (width - label_w - 3) // min_cell))
+        if n_q == n_k:  # square blocks keep the causal triangle a triangle
+            per_row = per_col = max(per_row, per_col)
+        values, allowed = pool_blocks(self.weights, self.allowed, per_row, per_col)
+        row_labels = [f"{a + 1}–{min(a + per_row, n_q)}" if per_row > 1 else str(a + 1) for a in range(0, n_q, per_row)]
+        col_starts = [str(a + 1) for a in range(0, n_k, per_col)]
+        note = t("heatmap_pooled", rows=per_row, cols=per_col)
+        return _View(values, allowed, row_labels, col_starts, [note], ruler=True)
+
+    def _header(self, view: _View, width: int, label_w: int, min_cell: int, glyphs: _Glyphs):
+        """Cell width and the header lines (each exactly cells × cell width) for the view."""
+        n_cols = view.values.shape[1]
+        room = max(min_cell, (width - label_w - 3) // n_cols)
+        if view.ruler:
+            cell_w = min_cell
+            return cell_w, [_ruler(view.col_labels, cell_w, n_cols * cell_w)]
+        longest = max(cell_len(label) for label in view.col_labels)
+        cell_w = max(min_cell, min(longest + 1, MAX_CELL, room))
+        if cell_w - 1 >= min(longest, 4):
+            line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
+            return cell_w, [line]
+        cell_w = max(min_cell, min(3, room))
+        height = min(MAX_LABEL_LINES, max(len(_graphemes(label)) for label in view.col_labels))
+        stacks = [_vertical(label, cell_w, height, glyphs.ellipsis) for label in view.col_labels]
+        return cell_w, ["".join(stack[i] for stack in stacks) for i in range(height)]
+
+    # -- drawing --------------------------------------------------------------
+    def _cells(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs) -> list[list[Segment]]:
+        """Segments for every drawn cell, one list per row."""
+        fill = cell_w if cell_w <= 2 else cell_w - 1  # wide cells keep a one-column gap
+        gap = " " * (cell_w - fill)
+        scaled = _scaled(view.values, self.vmin, self.vmax)  # (r, c) in [0, 1]
+        shade = np.minimum((scaled * len(glyphs.shades)).astype(int), len(glyphs.shades) - 1)
+        level = np.rint(scaled * 255).astype(int)
+        masked_text = Segment(fit_cells(glyphs.masked * 2, fill, "right") if self.show_values
+                              else glyphs.masked * fill, Style(dim=True))
+        rows = []
+        for r in range(view.values.shape[0]):
+            row: list[Segment] = []
+            for c in range(view.values.shape[1]):
+                if not view.allowed[r, c]:
+                    row.append(masked_text)
+                elif colour:
+                    text = _cell_value(view.values[r, c]).rjust(fill) if self.show_values else " " * fill
+                    row.append(Segment(text, _level_style(int(level[r, c]))))
+                else:
+                    glyph = glyphs.shades[shade[r, c]]
+                    text = glyph + _cell_value(view.values[r, c]).rjust(fill - 1) if self.show_values else glyph * fill
+                    row.append(Segment(text))
+                if gap and c < view.values.shape[1] - 1:
+                    row.append(Segment(gap))
+            rows.append(row)
+        return rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        colour = _uses_colour(console, self.color)
+        glyphs = _ASCII if options.ascii_only else _UNICODE
+        n_q, n_k = self.weights.shape
+        title = f"{self.title or t('heatmap_title')} ({n_q} × {n_k})"
+        yield Text(title, style=theme.TITLE, overflow="fold")
+        if width < 8 or n_q == 0 or n_k == 0:
+            return
+        view = self._view(width, colour)
+        label_w = self._row_label_width(view.row_labels, width)
+        cell_w, header = self._header(view, width, label_w, self._min_cell(colour), glyphs)
+        yield Text(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
+        muted = console.get_style(theme.MUTED)
+        indent = Segment(" " * (label_w + 2))
+        for line in header:
+            yield from (indent, Segment(line.rstrip()), Segment.line())
+        border = Segment(glyphs.border, muted)
+        for label, cells in zip(view.row_labels, self._cells(view, cell_w, colour, glyphs)):
+            yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
+            yield border
+            yield from cells
+            yield from (border, Segment.line())
+        for note in view.notes:
+            yield Text(note, style=theme.MUTED, overflow="fold")
+        if self.legend:
+            yield HeatmapLegend(self.vmin, self.vmax, masked=not view.allowed.all(), color=colour)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = options.max_width
+        colour = _uses_colour(console, self.color)
+        view = self._view(width, colour)
+        label_w = self._row_label_width(view.row_labels, width)
+        cell_w, _ = self._header(view, width, label_w, self._min_cell(colour), _UNICODE)
+        grid = label_w + 3 + view.values.shape[1] * cell_w - (1 if cell_w > 2 else 0)
+        return Measurement(min(20, width), min(max(grid, 40), width))
+
+
+class HeatmapLegend:
+    """What the colours (or shades) mean, the ends of the scale, and the masked-cell glyph."""
+
+    def __init__(self, vmin: float, vmax: float, masked: bool = False, color: bool | None = None) -> None:
+        self.vmin, self.vmax, self.masked, self.color = vmin, vmax, masked, color
+
+    def _entries(self, colour: bool, glyphs: _Glyphs) -> list[Text]:
+        span = self.vmax - self.vmin
+        low, high = _fmt(self.vmin, span), _fmt(self.vmax, span)
+        entries = []
+        if colour:
+            scale = Text(f"{t('heatmap_min')} {low} ")
+            for level in np.linspace(0, 255, LEGEND_SWATCHES):
+                scale.append(" ", _level_style(int(round(level))))
+            scale.append(f" {high} {t('heatmap_max')}")
+            entries += [scale, Text(t("heatmap_legend_colour"))]
+        elif span <= 1e-12:
+            entries.append(Text(f"[{glyphs.shades[-1] * 2}] {high}"))
+        else:
+            steps = len(glyphs.shades)
+            for k, glyph in enumerate(glyphs.shades):
+                a, b = self.vmin + span * k / steps, self.vmin + span * (k + 1) / steps
+                entries.append(Text(f"[{glyph * 2}] {_fmt(a, span)}–{_fmt(b, span)}"))
+            entries.append(Text(t("heatmap_legend_shade")))
+        if self.masked:
+            entries.append(Text.assemble((glyphs.masked * 2, "dim"), " ", t("heatmap_masked")))
+        return entries
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        colour = _uses_colour(console, self.color)
+        glyphs = _ASCII if options.ascii_only else _UNICODE
+        line: Text | None = None
+        for entry in self._entries(colour, glyphs):
+            if line is not None and line.cell_len + 2 + entry.cell_len <= options.max_width:
+                line.append("  ")
+                line.append_text(entry)
+                continue
+            if line is not None:
+                yield line
+            line = entry
+            line.overflow = "fold"
+        if line is not None:
+            yield line
+
+
+# ---------------------------------------------------------------- several heads
+
+class HeadGrid:
+    """Several heads side by side (in rows of a grid) when they fit, else one head and how to pick another.
+
+    weights: (h, n_q, n_k); mask: (n_q, n_k) or (h, n_q, n_k), True = may attend;
+    head: 0-based index to show only that head. All heads share one colour scale.
+    """
+
+    def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
+                 head: int | None = None, title: str | None = None, show_values: bool = False,
+                 color: bool | None = None, gap: int = 2) -> None:
+        self.weights = np.asarray(weights, dtype=float)
+        if self.weights.ndim != 3:
+            raise ValueError(f"weights must be 3-D (h, n_q, n_k), got shape {self.weights.shape}")
+        n_heads = self.weights.shape[0]
+        if head is not None and not 0 <= head < n_heads:
+            raise TutorError("heatmap_no_such_head", k=head + 1, h=n_heads)
+        masks = np.ones(self.weights.shape, bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), self.weights.shape)
+        self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
+        self.heads = [
+            Heatmap(self.weights[k], row_labels, col_labels, masks[k], title=t("heatmap_head", k=k + 1, h=n_heads),
+                    show_values=show_values, color=color, vmin=self.vmin, vmax=self.vmax, legend=False)
+            for k in range(n_heads)
+        ]
+        self.head, self.title, self.color, self.gap = head, title, color, gap
+
+    def _columns(self, width: int, colour: bool) -> int:
+        """How many heads fit side by side (0: fewer than two, so show one head)."""
+        n_heads = len(self.heads)
+        for across in range(n_heads, 1, -1):
+            each = (width - self.gap * (across - 1)) // across
+            if each >= 20 and self.heads[0].fits_whole(each, colour):
+                return across
+        return 0
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        colour = _uses_colour(console, self.color)
+        n_heads = len(self.heads)
+        if self.title:
+            yield Text(self.title, style=theme.TITLE, overflow="fold")
+        across = self._columns(width, colour) if self.head is None else 0
+        if not across:
+            k = self.head or 0
+            single = copy.copy(self.heads[k])
+            single.legend = True
+            yield single
+            if n_heads > 1:
+                yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
+            return
+        each = (width - self.gap * (across - 1)) // across
+        spacer = Segment(" " * self.gap)
+        for first in range(0, n_heads, across):
+            blocks = [console.render_lines(head, options.update_width(each), pad=True)
+                      for head in self.heads[first : first + across]]
+            height = max(len(block) for block in blocks)
+            blocks = [Segment.set_shape(block, each, height) for block in blocks]
+            for row in range(height):
+                for i, block in enumerate(blocks):
+                    if i:
+                        yield spacer
+                    yield from block[row]
+                yield Segment.line()
+        masked = any(not head.allowed.all() for head in self.heads)
+        yield HeatmapLegend(self.vmin, self.vmax, masked=masked, color=colour)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(20, options.max_width), options.max_width)
+
+
+# ---------------------------------------------------------------- export
+
+def export_heatmap(renderable: RenderableType, path: str | Path, width: int | None = None) -> Path:
+    """Write `renderable` (a Heatmap, HeadGrid, ...) in colour to an .svg or .html file; returns the path.
+
+    width: console columns of the picture (default: what the renderable asks for, 60–200).
+    Raises TutorError("export_format") for other extensions, ("export_failed") if writing fails.
+    """
+    path = Path(path)
+    kind = path.suffix.lower()
+    if kind not in (".svg", ".html", ".htm"):
+        raise TutorError("export_format", path=str(path))
+    console = Console(record=True, file=io.StringIO(), width=200, color_system="truecolor",
+                      force_terminal=True, no_color=False, legacy_windows=False)
+    if width is None:
+        width = min(200, max(60, Measurement.get(console, console.options, renderable).maximum))
+    console.width = width
+    console.print(renderable)
+    try:
+        if kind == ".svg":
+            console.save_svg(str(path), title="llmtutor")
+        else:
+            console.save_html(str(path))
+    except OSError as error:
+        raise TutorError("export_failed", path=str(path), detail=error.strerror or str(error)) from error
+    return path

@@ -1,0 +1,106 @@
+"""Lesson pages: one section per screen, then a page of key points and where to go next."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.course.model import Course, Lesson, Section
+from llmtutor.i18n import t
+from llmtutor.render import theme
+from llmtutor.render.figures import figure_view
+from llmtutor.render.markup import blocks, inline, visible
+
+
+def page_count(lesson: Lesson) -> int:
+    """Sections plus the closing page of key points."""
+    return len(lesson.sections) + 1
+
+
+def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> RenderableType:
+    """Page `index` (0-based) of the lesson."""
+    total = page_count(lesson)
+    header = Rule(Text(f"{visible(lesson.title.get(lang))} · {index + 1}/{total}", style=theme.ACCENT),
+                  style=theme.MUTED)
+    if index < len(lesson.sections):
+        parts: list[RenderableType] = [header]
+        if index == 0:
+            parts += [_objective(lesson, lang)]
+        parts += [_section(lesson.sections[index], lang)]
+        return Group(*parts)
+    return Group(header, _closing(course, lesson, lang))
+
+
+def _objective(lesson: Lesson, lang: str) -> RenderableType:
+    text = Text(t("lesson_objective") + " ", style="bold")
+    text.append_text(inline(lesson.objective.get(lang)))
+    return Group(text, Text(""))
+
+
+def _section(section: Section, lang: str) -> RenderableType:
+    parts: list[RenderableType] = [Text(visible(section.title.get(lang)), style=theme.TITLE), Text(""),
+                                   blocks(section.body.get(lang))]
+    if section.figure is not None:
+        parts += [Text(""), figure_view(section.figure, lang)]
+    if section.example is not None:
+        parts += [Text(""), _boxed(t("lesson_example"), blocks(section.example.get(lang)), "cyan")]
+    if section.misconception is not None:
+        parts += [Text(""), _boxed(t("lesson_misconception"), blocks(section.misconception.get(lang)), "yellow")]
+    for correction in section.corrections:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_row(t("lesson_source_says"), inline(correction.source_says.get(lang)))
+        grid.add_row(t("lesson_in_fact"), inline(correction.in_fact.get(lang)))
+        if correction.ref:
+            grid.add_row(t("lesson_check"), Text(visible(correction.ref), style=theme.MUTED))
+        parts += [Text(""), _boxed(t("lesson_correction"), grid, "red")]
+    return Group(*parts)
+
+
+def _boxed(title: str, body: RenderableType, colour: str) -> Panel:
+    return Panel(body, title=Text(title, style=f"bold {colour}"), title_align="left",
+                 border_style=colour, box=box.ROUNDED, padding=(0, 1))
+
+
+def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
+    points = Table.grid(padding=(0, 1))
+    points.add_column(no_wrap=True, style=theme.ACCENT)
+    points.add_column(ratio=1, overflow="fold")
+    for point in lesson.key_points:
+        points.add_row("✓", inline(point.get(lang)))
+    parts: list[RenderableType] = [Text(t("lesson_key_points"), style=theme.TITLE), points, Text("")]
+    links = Table.grid(padding=(0, 1))
+    links.add_column(no_wrap=True, style="bold")
+    links.add_column(ratio=1, overflow="fold")
+    if lesson.terms:
+        names = []
+        for term_id in lesson.terms:
+            term = course.term(term_id)
+            names.append(visible(term.name.get(lang)) if term else term_id)
+        links.add_row(t("lesson_terms"), Text("、".join(names) if lang == "zh" else ", ".join(names)))
+    for walk_id in lesson.walkthroughs:
+        links.add_row(t("lesson_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE))
+    if any(question.lesson == lesson.id for question in course.questions):
+        links.add_row(t("lesson_quiz"), Text(f"llmtutor quiz {lesson.id}", style=theme.CODE))
+    later = [other for other in course.lessons if other.order > lesson.order]
+    if later:
+        links.add_row(t("lesson_next"), Text(f"llmtutor learn {later[0].id}", style=theme.CODE))
+    parts += [links]
+    if lesson.sources:
+        sources = Text()
+        for source in lesson.sources:
+            sources.append("\n" if sources else "")
+            sources.append(f"• {visible(source.cite)}")
+            if source.where:
+                sources.append(f" ({visible(source.where)})", style=theme.MUTED)
+        parts += [Text(""), Text(t("lesson_sources"), style=theme.TITLE), sources]
+    return Group(*parts)
+
+
+def lesson_keys_hint() -> Text:
+    return Text(t("lesson_keys"), style=theme.MUTED)

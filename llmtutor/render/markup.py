@@ -1,0 +1,112 @@
+"""Content text to Rich `Text`, honouring only the small documented markup.
+
+Paragraphs, `- ` bullets, `1. ` numbered items, `**bold**` and `` `code` ``. Everything else,
+Rich markup and escape sequences included, is shown exactly as written (control characters are
+replaced by visible symbols so they can never drive the terminal).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.render import theme
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
+
+
+def visible(text: str) -> str:
+    """Replace control characters (ESC, BEL, C1 codes, bidi overrides) by visible symbols."""
+    out = []
+    for ch in str(text):
+        code = ord(ch)
+        if ch in "\n\t":
+            out.append(ch)
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))  # ␛ for ESC, ␇ for BEL, ...
+        elif code == 0x7F:
+            out.append("␡")
+        elif 0x80 <= code < 0xA0 or unicodedata.category(ch) == "Cf" and ch not in "\u200d":
+            out.append("�")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def inline(text: str, base_style: str = "") -> Text:
+    """One line with **bold** and `code` spans."""
+    result = Text(style=base_style)
+    position = 0
+    for match in _INLINE.finditer(text):
+        result.append(visible(text[position:match.start()]))
+        if match.group(1) is not None:
+            result.append(visible(match.group(1)), style="bold")
+        else:
+            result.append(visible(match.group(2)), style=theme.CODE)
+        position = match.end()
+    result.append(visible(text[position:]))
+    return result
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _join(lines: list[str]) -> str:
+    """Join the lines of one paragraph; no space is put between Chinese characters."""
+    joined = ""
+    for line in lines:
+        line = line.strip()
+        if joined and line and not (_is_wide(joined[-1]) or _is_wide(line[0])):
+            joined += " "
+        joined += line
+    return joined
+
+
+def blocks(text: str) -> Group:
+    """A whole body: paragraphs, and list items with a hanging indent, a blank line between blocks."""
+    parts: list = []
+    paragraph: list[str] = []
+    items: list[tuple[str, list[str]]] = []
+
+    def flush() -> None:
+        if paragraph:
+            parts.append(inline(_join(paragraph)))
+            paragraph.clear()
+        if items:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, justify="right")
+            grid.add_column(ratio=1, overflow="fold")
+            for marker, lines in items:
+                grid.add_row(Text(marker, style=theme.ACCENT), inline(_join(lines)))
+            parts.append(grid)
+            items.clear()
+
+    for raw in str(text).splitlines():
+        bullet, numbered = _BULLET.match(raw), _NUMBERED.match(raw)
+        if not raw.strip():
+            flush()
+        elif bullet or numbered:
+            if paragraph:
+                flush()
+            marker = " •" if bullet else f" {numbered.group(1)}."
+            items.append((marker, [bullet.group(1) if bullet else numbered.group(2)]))
+        elif items and raw[:1].isspace():
+            items[-1][1].append(raw)
+        else:
+            if items:
+                flush()
+            paragraph.append(raw)
+    flush()
+    spaced: list = []
+    for index, part in enumerate(parts):
+        if index:
+            spaced.append(Text(""))
+        spaced.append(part)
+    return Group(*spaced)
