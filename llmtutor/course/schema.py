@@ -46,6 +46,8 @@ def build_lesson(data: object, reader: FieldReader, refs: list) -> Lesson | None
         return None
     reader.check_fields(data, LESSON_FIELDS)
     lesson_id = reader.identifier(data)
+    if lesson_id:  # known even if the rest is broken, so references to it do not cascade
+        refs.append(("declare", lesson_id, 0, "lesson"))
     order = reader.integer(data, "order", minimum=1)
     minutes = reader.integer(data, "minutes", minimum=1)
     title = reader.text(data, "title")
@@ -203,6 +205,8 @@ def build_terms(data: object, reader: FieldReader, refs: list) -> list[Term]:
             continue
         term_id = reader.identifier(item, where="term: ")
         where = f'term "{term_id}": ' if term_id else "term: "
+        if term_id:
+            refs.append(("declare", term_id, 0, "term"))
         reader.check_fields(item, TERM_FIELDS, where)
         name = reader.text(item, "name", where)
         definition = reader.text(item, "definition", where)

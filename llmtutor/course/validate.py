@@ -24,9 +24,15 @@ def check_references(course: Course, refs_by_file: list, problems: list[Problem]
         "lesson": {lesson.id for lesson in course.lessons},
         "walkthrough": {walk.id for walk in course.walkthroughs},
     }
+    for _, refs in refs_by_file:
+        for kind, ref, _, declared_kind in refs:
+            if kind == "declare":
+                known[declared_kind].add(ref)
     sections = {lesson.id: {s.id for s in lesson.sections} for lesson in course.lessons}
     for path, refs in refs_by_file:
         for kind, ref, line, where in refs:
+            if kind == "declare":
+                continue
             if kind == "section":
                 lesson, _, section = ref.partition("#")
                 if lesson in sections and section not in sections[lesson]:

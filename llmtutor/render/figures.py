@@ -10,7 +10,8 @@ from rich.text import Text
 
 from llmtutor.course.model import Figure
 from llmtutor.render import theme
-from llmtutor.render.markup import inline, visible
+from llmtutor.render.markup import inline, para, visible
+from llmtutor.render.wrap import Paragraph
 
 
 def figure_view(figure: Figure, lang: str) -> RenderableType:
@@ -41,7 +42,7 @@ def _timeline(figure: Figure, lang: str) -> Table:
         rail = "●" if index == last else "●\n│"
         if entry.text is not None and index != last:
             rail += "\n│"
-        grid.add_row(visible(entry.when), Text(rail, style=theme.ACCENT), label)
+        grid.add_row(visible(entry.when), Text(rail, style=theme.ACCENT), Paragraph(label))
     return grid
 
 
@@ -50,5 +51,5 @@ def _table(figure: Figure, lang: str) -> Table:
     for column in figure.columns:
         table.add_column(inline(column.get(lang)), overflow="fold")
     for row in figure.rows:
-        table.add_row(*(inline(cell.get(lang)) for cell in row))
+        table.add_row(*(para(cell.get(lang)) for cell in row))
     return table

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,9 +100,14 @@ def fit_cells(text: str, width: int, align: str = "left", ellipsis: str = "…")
     return pad + text if align == "right" else text + pad
 
 
+def _units(text: str) -> list[str]:
+    """The visible graphemes of `text`, each one or two cells wide."""
+    return [grapheme for grapheme, cells in _graphemes(text) if cells > 0]
+
+
 def _vertical(text: str, width: int, height: int, ellipsis: str) -> list[str]:
     """`text` stacked one grapheme per line, `height` lines of `width` cells."""
-    units = [g for g, cells in _graphemes(text) if cells > 0]
+    units = _units(text)
     if len(units) > height:
         units = units[: height - 1] + [ellipsis]
     units += [""] * (height - len(units))
@@ -194,6 +200,13 @@ class _View:
     col_labels: list[str]  # tokens, or 1-based start positions when `ruler`
     notes: list[str]
     ruler: bool = False
+    focus_row: int | None = None  # index of the marked row within the view
+
+    def labels(self, glyphs: _Glyphs) -> list[str]:
+        """Row labels, with the focus row marked when there is one."""
+        if self.focus_row is None:
+            return self.row_labels
+        return [(glyphs.focus if i == self.focus_row else " ") + label for i, label in enumerate(self.row_labels)]
 
 
 class Heatmap:
@@ -202,7 +215,8 @@ class Heatmap:
     weights: (n_q, n_k) in [0, 1]; row_labels: n_q tokens; col_labels: n_k tokens;
     mask: optional (n_q, n_k) bool, True = may attend; color: None decides from the console.
     window=(row_start, col_start) (0-based) or focus=row show a window instead of pooling;
-    pool=True/False forces or forbids pooling of long sequences; vmin/vmax fix the colour scale.
+    pool=True/False forces or forbids pooling of long sequences; vmin/vmax fix the colour scale
+    (of unpooled views); legend=False leaves the legend to the caller.
     """
 
     def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
@@ -223,9 +237,15 @@ class Heatmap:
         self.title, self.show_values, self.color = title, show_values, color
         self.window, self.focus, self.pool = window, focus, pool
         self.max_rows, self.legend = max(1, max_rows), legend
-        low, high = value_range(self.weights, self.allowed) if vmin is None or vmax is None else (0.0, 0.0)
-        self.vmin = low if vmin is None else vmin
-        self.vmax = high if vmax is None else vmax
+        self.fixed_scale = (vmin, vmax)
+
+    def scale(self, view: _View) -> tuple[float, float]:
+        """The weights at the dark and bright ends of the colour scale: vmin/vmax where given, else the
+        smallest and largest shown weight that may attend. Pooled views always use their own range,
+        as block averages are far smaller than single weights."""
+        low, high = value_range(view.values, view.allowed)
+        vmin, vmax = (None, None) if view.ruler else self.fixed_scale
+        return (low if vmin is None else vmin, high if vmax is None else vmax)
 
     # -- layout ---------------------------------------------------------------
     def _min_cell(self, colour: bool) -> int:
@@ -257,20 +277,20 @@ class Heatmap:
         if self.focus is not None:
             focus = min(max(self.focus, 0), n_q - 1)
             row0, col0 = focus - n_rows // 2, focus - n_cols // 2
+            seen = np.flatnonzero(self.allowed[focus])
+            if seen.size and seen[-1] <= focus:  # causal: show the past, and the mask's edge
+                col0 = seen[-1] + 2 - n_cols
         else:
             row0, col0 = self.window or (0, 0)
         row0, col0 = min(max(row0, 0), n_q - n_rows), min(max(col0, 0), n_k - n_cols)
         rows, cols = slice(row0, row0 + n_rows), slice(col0, col0 + n_cols)
-        row_labels = self.row_labels[rows]
-        if self.focus is not None:
-            marks = [_UNICODE.focus if row0 + i == focus else " " for i in range(n_rows)]
-            row_labels = [mark + label for mark, label in zip(marks, row_labels)]
         notes = []
         if n_rows < n_q:
             notes.append(t("heatmap_rows_shown", a=row0 + 1, b=row0 + n_rows, n=n_q))
         if n_cols < n_k:
             notes.append(t("heatmap_cols_shown", a=col0 + 1, b=col0 + n_cols, n=n_k))
-        return _View(self.weights[rows, cols], self.allowed[rows, cols], row_labels, self.col_labels[cols], notes)
+        return _View(self.weights[rows, cols], self.allowed[rows, cols], self.row_labels[rows], self.col_labels[cols],
+                     notes, focus_row=None if self.focus is None else focus - row0)
 
     def _pooled(self, width: int, min_cell: int) -> _View:
         n_q, n_k = self.weights.shape
@@ -298,16 +318,17 @@ class Heatmap:
             line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
             return cell_w, [line]
         cell_w = max(min_cell, min(3, room))
-        height = min(MAX_LABEL_LINES, max(len(_graphemes(label)) for label in view.col_labels))
+        height = min(MAX_LABEL_LINES, max(len(_units(label)) for label in view.col_labels))
         stacks = [_vertical(label, cell_w, height, glyphs.ellipsis) for label in view.col_labels]
         return cell_w, ["".join(stack[i] for stack in stacks) for i in range(height)]
 
     # -- drawing --------------------------------------------------------------
-    def _cells(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs) -> list[list[Segment]]:
+    def _cells(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs,
+               scale: tuple[float, float]) -> list[list[Segment]]:
         """Segments for every drawn cell, one list per row."""
         fill = cell_w if cell_w <= 2 else cell_w - 1  # wide cells keep a one-column gap
         gap = " " * (cell_w - fill)
-        scaled = _scaled(view.values, self.vmin, self.vmax)  # (r, c) in [0, 1]
+        scaled = _scaled(np.where(view.allowed, view.values, 0.0), *scale)  # (r, c) in [0, 1]
         shade = np.minimum((scaled * len(glyphs.shades)).astype(int), len(glyphs.shades) - 1)
         level = np.rint(scaled * 255).astype(int)
         masked_text = Segment(fit_cells(glyphs.masked * 2, fill, "right") if self.show_values
@@ -340,7 +361,8 @@ class Heatmap:
         if width < 8 or n_q == 0 or n_k == 0:
             return
         view = self._view(width, colour)
-        label_w = self._row_label_width(view.row_labels, width)
+        row_labels = view.labels(glyphs)
+        label_w = self._row_label_width(row_labels, width)
         cell_w, header = self._header(view, width, label_w, self._min_cell(colour), glyphs)
         yield Text(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
         muted = console.get_style(theme.MUTED)
@@ -348,7 +370,8 @@ class Heatmap:
         for line in header:
             yield from (indent, Segment(line.rstrip()), Segment.line())
         border = Segment(glyphs.border, muted)
-        for label, cells in zip(view.row_labels, self._cells(view, cell_w, colour, glyphs)):
+        scale = self.scale(view)
+        for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
             yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
             yield border
             yield from cells
@@ -356,13 +379,13 @@ class Heatmap:
         for note in view.notes:
             yield Text(note, style=theme.MUTED, overflow="fold")
         if self.legend:
-            yield HeatmapLegend(self.vmin, self.vmax, masked=not view.allowed.all(), color=colour)
+            yield HeatmapLegend(*scale, masked=not view.allowed.all(), color=colour)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         width = options.max_width
         colour = _uses_colour(console, self.color)
         view = self._view(width, colour)
-        label_w = self._row_label_width(view.row_labels, width)
+        label_w = self._row_label_width(view.labels(_UNICODE), width)
         cell_w, _ = self._header(view, width, label_w, self._min_cell(colour), _UNICODE)
         grid = label_w + 3 + view.values.shape[1] * cell_w - (1 if cell_w > 2 else 0)
         return Measurement(min(20, width), min(max(grid, 40), width))
@@ -374,43 +397,40 @@ class HeatmapLegend:
     def __init__(self, vmin: float, vmax: float, masked: bool = False, color: bool | None = None) -> None:
         self.vmin, self.vmax, self.masked, self.color = vmin, vmax, masked, color
 
-    def _entries(self, colour: bool, glyphs: _Glyphs) -> list[Text]:
+    def _groups(self, colour: bool, glyphs: _Glyphs) -> list[list[Text]]:
+        """Legend entries in groups; each group starts on a new line."""
         span = self.vmax - self.vmin
         low, high = _fmt(self.vmin, span), _fmt(self.vmax, span)
-        entries = []
         if colour:
             scale = Text(f"{t('heatmap_min')} {low} ")
             for level in np.linspace(0, 255, LEGEND_SWATCHES):
                 scale.append(" ", _level_style(int(round(level))))
             scale.append(f" {high} {t('heatmap_max')}")
-            entries += [scale, Text(t("heatmap_legend_colour"))]
+            ramp, meaning = [scale], Text(t("heatmap_legend_colour"))
         elif span <= 1e-12:
-            entries.append(Text(f"[{glyphs.shades[-1] * 2}] {high}"))
+            ramp, meaning = [Text(f"[{glyphs.shades[-1] * 2}] {high}")], Text(t("heatmap_legend_shade"))
         else:
             steps = len(glyphs.shades)
-            for k, glyph in enumerate(glyphs.shades):
-                a, b = self.vmin + span * k / steps, self.vmin + span * (k + 1) / steps
-                entries.append(Text(f"[{glyph * 2}] {_fmt(a, span)}–{_fmt(b, span)}"))
-            entries.append(Text(t("heatmap_legend_shade")))
+            bounds = [_fmt(self.vmin + span * k / steps, span) for k in range(steps + 1)]
+            ramp = [Text(f"[{glyph * 2}] {bounds[k]}–{bounds[k + 1]}") for k, glyph in enumerate(glyphs.shades)]
+            meaning = Text(t("heatmap_legend_shade"))
+        notes = [meaning]
         if self.masked:
-            entries.append(Text.assemble((glyphs.masked * 2, "dim"), " ", t("heatmap_masked")))
-        return entries
+            notes.append(Text.assemble((glyphs.masked * 2, "dim"), " ", t("heatmap_masked")))
+        return [ramp, notes]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         colour = _uses_colour(console, self.color)
         glyphs = _ASCII if options.ascii_only else _UNICODE
-        line: Text | None = None
-        for entry in self._entries(colour, glyphs):
-            if line is not None and line.cell_len + 2 + entry.cell_len <= options.max_width:
-                line.append("  ")
-                line.append_text(entry)
-                continue
-            if line is not None:
-                yield line
-            line = entry
-            line.overflow = "fold"
-        if line is not None:
-            yield line
+        for group in self._groups(colour, glyphs):
+            line = group[0]
+            for entry in group[1:]:
+                if line.cell_len + 2 + entry.cell_len <= options.max_width:
+                    line = Text.assemble(line, "  ", entry)
+                else:
+                    yield Text.assemble(line, overflow="fold")
+                    line = entry
+            yield Text.assemble(line, overflow="fold")
 
 
 # ---------------------------------------------------------------- several heads
@@ -486,11 +506,34 @@ class HeadGrid:
 
 # ---------------------------------------------------------------- export
 
+class _CellExact:
+    """`renderable` with every run of spaces, run of narrow text and wide character in its own segment.
+
+    Rich's SVG export sizes each text segment by its characters, not its cells, which squeezes
+    Chinese text and lets leading spaces collapse; one-piece segments keep every cell in place.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in console.render_lines(self.renderable, options, pad=False):
+            for text, style, control in line:
+                if control:
+                    continue
+                for run in re.findall(r" +|[^ ]+", text):
+                    if run[0] == " " or cell_len(run) == len(run):
+                        yield Segment(run, style)
+                    else:
+                        yield from (Segment(grapheme, style) for grapheme, _ in _graphemes(run))
+            yield Segment.line()
+
+
 def export_heatmap(renderable: RenderableType, path: str | Path, width: int | None = None) -> Path:
     """Write `renderable` (a Heatmap, HeadGrid, ...) in colour to an .svg or .html file; returns the path.
 
     width: console columns of the picture (default: what the renderable asks for, 60–200).
-    Raises TutorError("export_format") for other extensions, ("export_failed") if writing fails.
+    Raises TutorError("export_format") for other extensions, ("heatmap_export_failed") if writing fails.
     """
     path = Path(path)
     kind = path.suffix.lower()
@@ -501,12 +544,12 @@ def export_heatmap(renderable: RenderableType, path: str | Path, width: int | No
     if width is None:
         width = min(200, max(60, Measurement.get(console, console.options, renderable).maximum))
     console.width = width
-    console.print(renderable)
+    console.print(_CellExact(renderable) if kind == ".svg" else renderable)
     try:
         if kind == ".svg":
             console.save_svg(str(path), title="llmtutor")
         else:
             console.save_html(str(path))
     except OSError as error:
-        raise TutorError("export_failed", path=str(path), detail=error.strerror or str(error)) from error
+        raise TutorError("heatmap_export_failed", path=str(path), detail=error.strerror or str(error)) from error
     return path

@@ -13,7 +13,8 @@ from llmtutor.course.model import Course, Lesson, Section
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.figures import figure_view
-from llmtutor.render.markup import blocks, inline, visible
+from llmtutor.render.markup import blocks, inline, para, visible
+from llmtutor.render.wrap import Paragraph
 
 
 def page_count(lesson: Lesson) -> int:
@@ -38,7 +39,7 @@ def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> Render
 def _objective(lesson: Lesson, lang: str) -> RenderableType:
     text = Text(t("lesson_objective") + " ", style="bold")
     text.append_text(inline(lesson.objective.get(lang)))
-    return Group(text, Text(""))
+    return Group(Paragraph(text), Text(""))
 
 
 def _section(section: Section, lang: str) -> RenderableType:
@@ -54,8 +55,8 @@ def _section(section: Section, lang: str) -> RenderableType:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(ratio=1, overflow="fold")
-        grid.add_row(t("lesson_source_says"), inline(correction.source_says.get(lang)))
-        grid.add_row(t("lesson_in_fact"), inline(correction.in_fact.get(lang)))
+        grid.add_row(t("lesson_source_says"), para(correction.source_says.get(lang)))
+        grid.add_row(t("lesson_in_fact"), para(correction.in_fact.get(lang)))
         if correction.ref:
             grid.add_row(t("lesson_check"), Text(visible(correction.ref), style=theme.MUTED))
         parts += [Text(""), _boxed(t("lesson_correction"), grid, "red")]
@@ -72,7 +73,7 @@ def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
     points.add_column(no_wrap=True, style=theme.ACCENT)
     points.add_column(ratio=1, overflow="fold")
     for point in lesson.key_points:
-        points.add_row("✓", inline(point.get(lang)))
+        points.add_row("✓", para(point.get(lang)))
     parts: list[RenderableType] = [Text(t("lesson_key_points"), style=theme.TITLE), points, Text("")]
     links = Table.grid(padding=(0, 1))
     links.add_column(no_wrap=True, style="bold")

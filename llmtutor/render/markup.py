@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmtutor.render import theme
+from llmtutor.render.wrap import Paragraph
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
@@ -54,6 +55,11 @@ def inline(text: str, base_style: str = "") -> Text:
     return result
 
 
+def para(text: str, base_style: str = "") -> Paragraph:
+    """One line of markup that wraps well in Chinese and English (for table cells and lists)."""
+    return Paragraph(inline(text, base_style))
+
+
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
@@ -77,14 +83,14 @@ def blocks(text: str) -> Group:
 
     def flush() -> None:
         if paragraph:
-            parts.append(inline(_join(paragraph)))
+            parts.append(Paragraph(inline(_join(paragraph))))
             paragraph.clear()
         if items:
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True, justify="right")
             grid.add_column(ratio=1, overflow="fold")
             for marker, lines in items:
-                grid.add_row(Text(marker, style=theme.ACCENT), inline(_join(lines)))
+                grid.add_row(Text(marker, style=theme.ACCENT), Paragraph(inline(_join(lines))))
             parts.append(grid)
             items.clear()
 

@@ -1,0 +1,254 @@
+"""Commands that check and track learning: quiz, review, progress, export."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from llmtutor.cli.state import SESSION, console, error_console, print_json, warn
+from llmtutor.errors import TutorError
+from llmtutor.i18n import t
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quiz", help=t("help_quiz"), epilog=t("help_epilog_quiz"))(quiz)
+    app.command("review", help=t("help_review"), epilog=t("help_epilog_review"))(review)
+    app.command("progress", help=t("help_progress"), epilog=t("help_epilog_progress"))(progress)
+    app.command("export", help=t("help_export"), epilog=t("help_epilog_export"))(export)
+
+
+ANSWERS_HELP = t("help_opt_answers")
+
+
+def quiz(
+    topics: Optional[list[str]] = typer.Argument(None, metavar="[TOPIC]...", help=t("help_arg_topics")),
+    count: int = typer.Option(10, "--count", "-n", help=t("help_opt_count")),
+    seed: Optional[int] = typer.Option(None, "--seed", help=t("help_opt_seed")),
+    qtype: Optional[str] = typer.Option(None, "--type", help=t("help_opt_type")),
+    answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE|-", help=ANSWERS_HELP),
+    as_json: bool = typer.Option(False, "--json", help=t("help_opt_quiz_json")),
+) -> None:
+    from llmtutor.quiz.selection import check_type, choose, resolve_topics
+    from llmtutor.store.answers import times_seen
+    from llmtutor.store.lessons import lesson_states
+
+    course = SESSION.course()
+    check_type(qtype)
+    chosen_topics = resolve_topics(course, list(topics or []))
+    given = _read_answers(answers) if answers is not None else None
+    store = SESSION.store()
+    seen, studied = ({}, set()) if seed is not None else (times_seen(store), set(lesson_states(store)))
+    questions = choose(course, chosen_topics, count, seed, qtype, seen, studied)
+    _run(course, "quiz", questions, list(topics or []), seed, given, as_json)
+
+
+def review(
+    count: int = typer.Option(20, "--count", "-n", help=t("help_opt_count")),
+    answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE|-", help=ANSWERS_HELP),
+    as_json: bool = typer.Option(False, "--json", help=t("help_opt_quiz_json")),
+) -> None:
+    import random
+
+    from llmtutor.quiz.review import due_question_ids, upcoming
+    from llmtutor.quiz.selection import MAX_COUNT, rebuild
+
+    if not 1 <= count <= MAX_COUNT:
+        raise TutorError("bad_count", exit_code=2, value=count, limit=MAX_COUNT)
+    course = SESSION.course()
+    given = _read_answers(answers) if answers is not None else None
+    store = SESSION.store()
+    questions = rebuild(course, due_question_ids(store)[:count], random.Random())
+    if not questions:
+        if as_json:
+            print_json({"score": 0, "total": 0, "questions": [], "due": 0, "next": _next_json(upcoming(store))})
+            return
+        out = console()
+        out.print(t("review_nothing_due"))
+        _print_upcoming(out, upcoming(store))
+        return
+    if not as_json:
+        console().print(t("review_due_count", count=len(questions)), style="bold")
+    _run(course, "review", questions, [], None, given, as_json)
+
+
+def _read_answers(source: str) -> list[str]:
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        detail = getattr(err, "strerror", None) or str(err)
+        raise TutorError("answers_unreadable", exit_code=2, path=source, detail=detail) from None
+    return text.splitlines()
+
+
+def _run(course, kind: str, questions, topics: list[str], seed, given: list[str] | None, as_json: bool) -> None:
+    from llmtutor.quiz.session import QuizSession
+    from llmtutor.render.quiz import feedback_view, question_view, summary_view
+
+    if given is not None and len(given) != len(questions):
+        raise TutorError("answers_count", exit_code=2, given=len(given), expected=len(questions))
+    lang = SESSION.lang
+    session = QuizSession(SESSION.store(), kind, questions, lang, topics, seed)
+    session.start()
+    # with --json, stdout carries only the JSON; the questions go to stderr
+    out = error_console() if as_json else console()
+    quiet = as_json and given is not None
+    stopped_early = False
+    try:
+        for number, presented in enumerate(questions, start=1):
+            if given is not None:
+                answer = given[number - 1]
+                if not quiet:
+                    out.print(question_view(presented, number, len(questions), lang))
+                    out.print(f"> {answer}", style="dim", markup=False, highlight=False)
+            else:
+                out.print()
+                out.print(question_view(presented, number, len(questions), lang))
+                answer = _ask(out, presented)
+            outcome = session.answer(answer)
+            if not quiet:
+                out.print(feedback_view(outcome, lang))
+    except (KeyboardInterrupt, EOFError):
+        stopped_early = True
+    finally:
+        session.finish()
+    for detail in dict.fromkeys(session.save_errors):
+        warn(t("store_write_failed", detail=detail))
+    if as_json:
+        print_json(session.as_json())
+    else:
+        out.print()
+        out.print(summary_view(session, course, lang, stopped_early))
+    if stopped_early:
+        raise typer.Exit(130)
+
+
+def _ask(out, presented) -> str:
+    from llmtutor.quiz.grading import is_valid_syntax
+
+    while True:
+        answer = out.input(f"[bold cyan]{t('quiz_prompt')}[/]: ")
+        if not answer.strip() or is_valid_syntax(presented, answer):
+            return answer
+        out.print(t("quiz_bad_syntax", hint=t("quiz_type_" + presented.question.type)), style="yellow")
+
+
+def _when(iso: str) -> str:
+    from datetime import datetime, timezone
+
+    seconds = (datetime.fromisoformat(iso) - datetime.now(timezone.utc)).total_seconds()
+    if seconds <= 0:
+        return t("when_now")
+    if seconds < 3600:
+        return t("when_minutes", n=max(1, math.ceil(seconds / 60)))
+    if seconds < 86400 * 2:
+        return t("when_hours", n=round(seconds / 3600))
+    return t("when_days", n=round(seconds / 86400))
+
+
+def _print_upcoming(out, times: list[tuple[str, int]]) -> None:
+    if not times:
+        out.print(t("review_none_scheduled"), style="dim")
+    for iso, count in times:
+        out.print(t("review_next", count=count, when=_when(iso)), style="dim")
+
+
+def _next_json(times: list[tuple[str, int]]) -> list[dict]:
+    return [{"due": iso, "count": count} for iso, count in times]
+
+
+def progress(
+    lesson_name: Optional[str] = typer.Argument(None, metavar="[LESSON]", help=t("help_arg_reset_lesson")),
+    as_json: bool = typer.Option(False, "--json", help=t("help_opt_json")),
+    reset: bool = typer.Option(False, "--reset", help=t("help_opt_reset")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=t("help_opt_yes")),
+) -> None:
+    from llmtutor.quiz.review import count_due, upcoming
+    from llmtutor.render.progress import progress_view
+    from llmtutor.store.answers import mastery_by_concept, recent_sessions, totals
+    from llmtutor.store.lessons import lesson_states
+
+    course = SESSION.course()
+    store = SESSION.store()
+    if reset:
+        _reset(course, store, lesson_name, yes)
+        return
+    states = lesson_states(store)
+    answered, right = totals(store)
+    lessons = [{"id": x.id, "status": states.get(x.id, ("new", 0))[0]} for x in course.lessons]
+    mastery = mastery_by_concept(store)
+    data = {
+        "lessons": lessons,
+        "questions_answered": answered,
+        "correct": right,
+        "mastery": {concept: {"right": r, "answered": n} for concept, (r, n) in mastery.items()},
+        "recent_sessions": recent_sessions(store),
+        "due_reviews": count_due(store),
+        "next_reviews": _next_json(upcoming(store)),
+    }
+    if as_json:
+        print_json(data)
+        return
+    out = console()
+    out.print(progress_view(course, data, SESSION.lang))
+    _print_upcoming(out, upcoming(store))
+
+
+def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
+    from llmtutor.cli.course_commands import find_lesson
+    from llmtutor.store.answers import reset_answers
+    from llmtutor.store.lessons import reset_lessons
+
+    lesson = find_lesson(course, lesson_name) if lesson_name else None
+    question = t("reset_confirm_lesson", id=lesson.id) if lesson else t("reset_confirm_all")
+    if not yes:
+        try:
+            confirmed = typer.confirm(question, default=False)
+        except typer.Abort:
+            confirmed = False
+        if not confirmed:
+            console().print(t("reset_cancelled"))
+            raise typer.Exit(1)
+    reset_lessons(store, lesson.id if lesson else None)
+    reset_answers(store, lesson.id if lesson else None)
+    console().print(t("reset_done"))
+
+
+def export(
+    fmt: str = typer.Option("json", "--format", help=t("help_opt_format")),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help=t("help_opt_output")),
+) -> None:
+    import csv
+    import io
+    import json
+
+    from llmtutor.store.answers import all_answers
+
+    if fmt not in ("json", "csv"):
+        raise TutorError("bad_format", exit_code=2, value=fmt)
+    rows = all_answers(SESSION.store())
+    for row in rows:
+        row["correct"] = bool(row["correct"])
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["id", "session_id", "question_id", "concept", "lesson_id", "qtype",
+                                                    "given", "expected", "correct", "answered_at"])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise TutorError("export_failed", exit_code=1, path=str(output), detail=err.strerror or str(err)) from None
+    error_console().print(t("export_written", count=len(rows), path=str(output)))

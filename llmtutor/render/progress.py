@@ -1,0 +1,55 @@
+"""The progress screen: lessons, mastery per concept, recent sessions, reviews due."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.course.model import Course
+from llmtutor.i18n import t
+from llmtutor.render import theme
+from llmtutor.render.course_map import lessons_table
+from llmtutor.render.markup import visible
+
+
+def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
+    statuses = {x["id"]: x["status"] for x in data["lessons"]}
+    done = sum(1 for s in statuses.values() if s == "done")
+    started = sum(1 for s in statuses.values() if s == "in_progress")
+    parts: list[RenderableType] = [
+        Text(t("progress_heading"), style=theme.ACCENT),
+        Text(t("progress_lessons", done=done, started=started, total=len(statuses))),
+        Text(t("progress_answers", answered=data["questions_answered"], right=data["correct"])),
+        Text(t("progress_due", count=data["due_reviews"])),
+        Text(""),
+        lessons_table(course.lessons, statuses, lang),
+    ]
+    if data["mastery"]:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        table.add_column(t("col_concept"), ratio=1, overflow="fold")
+        table.add_column(t("col_right"), justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        for concept, counts in sorted(data["mastery"].items()):
+            term = course.term(concept)
+            right, answered = counts["right"], counts["answered"]
+            filled = round(10 * right / answered) if answered else 0
+            bar = Text("█" * filled + "░" * (10 - filled),
+                       style=theme.GOOD if filled >= 8 else (theme.WARN if filled >= 5 else theme.BAD))
+            table.add_row(visible(term.name.get(lang)) if term else concept, f"{right}/{answered}", bar)
+        parts += [Text(""), table]
+    else:
+        parts += [Text(""), Text(t("progress_no_answers"), style=theme.MUTED)]
+    if data["recent_sessions"]:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                      title=t("progress_recent"), title_justify="left", title_style="bold")
+        table.add_column(t("col_when"), no_wrap=True)
+        table.add_column(t("col_kind"), no_wrap=True)
+        table.add_column(t("col_topics"), ratio=1, overflow="fold")
+        table.add_column(t("col_score"), justify="right", no_wrap=True)
+        for row in data["recent_sessions"]:
+            table.add_row(row["started_at"][:16].replace("T", " "), row["kind"], visible(row["topics"] or "–"),
+                          f"{row['score']}/{row['total']}")
+        parts += [Text(""), table]
+    return Group(*parts)

@@ -1,0 +1,103 @@
+"""Quiz screens: a question, the feedback on an answer, and the closing summary."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.course.model import Course
+from llmtutor.i18n import t
+from llmtutor.quiz.grading import LETTERS, Presented
+from llmtutor.render import theme
+from llmtutor.render.markup import blocks, para, visible
+
+
+def question_view(presented: Presented, number: int, total: int, lang: str) -> RenderableType:
+    q = presented.question
+    heading = Text(t("quiz_question_heading", n=number, total=total), style=theme.ACCENT)
+    heading.append(f"  · {t('quiz_type_' + q.type)}", style=theme.MUTED)
+    parts: list[RenderableType] = [heading, blocks(q.prompt.get(lang))]
+    options = q.choices if q.type in ("single", "multiple") else q.items
+    if options:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style=theme.KEY)
+        grid.add_column(ratio=1, overflow="fold")
+        for shown, written in enumerate(presented.order):
+            label = LETTERS[shown] if q.type in ("single", "multiple") else str(shown + 1)
+            grid.add_row(f" {label})", para(options[written].get(lang)))
+        parts += [grid]
+    return Group(*parts)
+
+
+def feedback_view(outcome, lang: str) -> RenderableType:
+    q = outcome.presented.question
+    if outcome.correct:
+        line = Text("✓ " + t("quiz_right"), style=theme.GOOD)
+    elif not outcome.given:
+        line = Text("– " + t("quiz_skipped", expected=outcome.expected), style=theme.WARN)
+    else:
+        line = Text("✗ " + t("quiz_wrong", expected=outcome.expected), style=theme.BAD)
+    if q.type == "ordering" and not outcome.correct:
+        order = [int(x) - 1 for x in outcome.expected.split(",")]
+        line.append("\n   " + " → ".join(visible(q.items[outcome.presented.order[i]].get(lang)) for i in order),
+                    style=theme.MUTED)
+    parts: list[RenderableType] = [line, blocks(q.explanation.get(lang))]
+    if q.misconception:
+        parts.append(Text(t("quiz_misconception_tag"), style=theme.MUTED))
+    return Panel(Group(*parts), box=box.ROUNDED, border_style="green" if outcome.correct else "red",
+                 padding=(0, 1))
+
+
+def summary_view(session, course: Course, lang: str, stopped_early: bool) -> RenderableType:
+    answered, total = len(session.outcomes), len(session.questions)
+    parts: list[RenderableType] = [Text(t("quiz_score", score=session.score, total=answered), style=theme.ACCENT)]
+    if stopped_early:
+        parts.append(Text(t("quiz_stopped_early", answered=answered, total=total), style=theme.MUTED))
+    by_concept = session.by_concept()
+    if by_concept:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                      title=t("quiz_by_concept"), title_justify="left", title_style="bold")
+        table.add_column(t("col_concept"), ratio=1, overflow="fold")
+        table.add_column(t("col_right"), justify="right", no_wrap=True)
+        for concept, (right, asked) in sorted(by_concept.items()):
+            term = course.term(concept)
+            name = visible(term.name.get(lang)) if term else concept
+            style = theme.GOOD if right == asked else (theme.BAD if right == 0 else theme.WARN)
+            table.add_row(name, Text(f"{right}/{asked}", style=style))
+        parts += [Text(""), table]
+    missed = [o for o in session.outcomes if not o.correct]
+    if missed:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                      title=t("quiz_missed"), title_justify="left", title_style="bold")
+        table.add_column(t("col_question"), ratio=3, overflow="fold")
+        table.add_column(t("col_given"), ratio=1, overflow="fold")
+        table.add_column(t("col_answer"), ratio=1, overflow="fold")
+        for outcome in missed:
+            prompt = visible(outcome.presented.question.prompt.get(lang)).replace("\n", " ")
+            table.add_row(_shorten(prompt, 90), visible(outcome.given or "–"), visible(outcome.expected))
+        parts += [Text(""), table]
+        reading = Table.grid(padding=(0, 2))
+        reading.add_column(no_wrap=True, style=theme.CODE)
+        reading.add_column(ratio=1, overflow="fold")
+        shown: set[str] = set()
+        for outcome in missed:
+            q = outcome.presented.question
+            lesson = course.lesson(q.lesson)
+            if lesson and f"learn {lesson.id}" not in shown:
+                shown.add(f"learn {lesson.id}")
+                reading.add_row(f"llmtutor learn {lesson.id}", visible(lesson.title.get(lang)))
+            term = course.term(q.concept)
+            if term and f"explain {term.id}" not in shown:
+                shown.add(f"explain {term.id}")
+                reading.add_row(f"llmtutor explain {term.id}", visible(term.name.get(lang)))
+        parts += [Text(t("quiz_read_next"), style="bold"), reading]
+    elif answered:
+        parts += [Text(""), Text(t("quiz_all_right"), style=theme.GOOD)]
+    return Group(*parts)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,99 @@
+"""Line breaking that suits Chinese as well as English.
+
+Rich breaks lines only at spaces, so a run of Chinese characters is one long "word" and a line
+such as "约 1.17 亿参数……" breaks after "1.17", leaving a stub. `Paragraph` breaks between any two
+wide characters too, keeps closing punctuation (，。）”) off the start of a line and opening
+punctuation (（“) off its end.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.text import Text
+
+NO_LINE_START = set("，。、；：？！）」』】》〉”’,.;:?!)]}%…·")
+NO_LINE_END = set("（「『【《〈“‘([{")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def units(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_space) pieces between which a line may break."""
+    pieces: list[tuple[int, int, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        if text[i].isspace():
+            while j < n and text[j].isspace():
+                j += 1
+            pieces.append((i, j, True))
+            i = j
+            continue
+        if not _wide(text[i]):
+            while j < n and not text[j].isspace() and not _wide(text[j]) or (j < n and text[j] in NO_LINE_START):
+                j += 1
+        else:
+            while j < n and text[j] in NO_LINE_START:
+                j += 1
+        # an opening mark sticks to what follows it
+        if pieces and not pieces[-1][2] and text[pieces[-1][1] - 1] in NO_LINE_END and pieces[-1][1] == i:
+            start = pieces.pop()[0]
+            pieces.append((start, j, False))
+        else:
+            pieces.append((i, j, False))
+        i = j
+    return pieces
+
+
+def break_offsets(text: str, width: int) -> list[int]:
+    """Offsets at which to start new lines so no line is wider than `width` cells."""
+    offsets: list[int] = []
+    x = 0
+    width = max(1, width)
+    for start, end, space in units(text):
+        size = cell_len(text[start:end])
+        if space:
+            x += size
+            continue
+        if x and x + size > width:
+            offsets.append(start)
+            x = 0
+        if size > width:  # a word wider than the line: fold it by characters
+            for k in range(start, end):
+                w = cell_len(text[k])
+                if x and x + w > width:
+                    offsets.append(k)
+                    x = 0
+                x += w
+        else:
+            x += size
+    return offsets
+
+
+class Paragraph:
+    """A `Text` that wraps with `break_offsets` (styles kept)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        words = [cell_len(plain[a:b]) for a, b, space in units(plain) if not space] or [0]
+        longest_line = max((cell_len(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(max(words), options.max_width), min(longest_line, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        for line in self.text.split("\n", allow_blank=True):
+            for piece in line.divide(break_offsets(line.plain, width)):
+                piece.rstrip()
+                piece.no_wrap = True
+                piece.overflow = "crop"
+                piece.end = "\n"
+                yield piece
