@@ -67,6 +67,15 @@ def error_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def say(out: Console, text: str, style: str = "") -> None:
+    """Print a sentence, wrapped so that Chinese lines break well."""
+    from rich.text import Text
+
+    from llmtutor.render.wrap import Paragraph
+
+    out.print(Paragraph(Text(text, style=style)))
+
+
 def warn(text: str) -> None:
     from rich.text import Text
 

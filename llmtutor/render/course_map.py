@@ -17,11 +17,16 @@ def status_text(status: str) -> Text:
     return Text(f"{theme.STATUS_MARK[status]} {t('status_' + status)}", style=theme.STATUS_STYLE[status])
 
 
-def lessons_table(lessons: list[Lesson], statuses: dict[str, str], lang: str, summaries: bool = False) -> Table:
+def lessons_table(lessons: list[Lesson], statuses: dict[str, str], lang: str, summaries: bool = False,
+                  compact: bool = False) -> Table:
+    """One row per lesson; `compact` keeps each row on one line (titles shortened)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True, style=theme.MUTED)
     table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT)
-    table.add_column(t("col_title"), ratio=1, overflow="fold")
+    if compact:
+        table.add_column(t("col_title"), ratio=1, no_wrap=True, overflow="ellipsis")
+    else:
+        table.add_column(t("col_title"), ratio=1, overflow="fold")
     table.add_column(t("col_minutes"), justify="right", no_wrap=True)
     table.add_column(t("col_status"), no_wrap=True)
     for lesson in lessons:
@@ -63,7 +68,7 @@ def home_screen(course: Course, statuses: dict[str, str], lang: str) -> Renderab
                          ("llmtutor review", "home_cmd_review"),
                          ("llmtutor progress", "home_cmd_progress")):
         commands.add_row(command, t(key))
-    return Group(heading, Text(""), lessons_table(course.lessons, statuses, lang), Text(""),
+    return Group(heading, Text(""), lessons_table(course.lessons, statuses, lang, compact=True), Text(""),
                  Text(t("home_next_heading"), style=theme.TITLE), advice, Text(""),
                  Text(t("home_commands"), style=theme.TITLE), commands,
                  Text(t("home_lang_hint"), style=theme.MUTED))
