@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -11,6 +12,7 @@ from llmtutor.course.model import Course, Lesson
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.markup import visible
+from llmtutor.render.wrap import Paragraph
 
 
 def status_text(status: str) -> Text:
@@ -18,24 +20,41 @@ def status_text(status: str) -> Text:
 
 
 def lessons_table(lessons: list[Lesson], statuses: dict[str, str], lang: str, summaries: bool = False,
-                  compact: bool = False) -> Table:
-    """One row per lesson; `compact` keeps each row on one line (titles shortened)."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True, style=theme.MUTED)
-    table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT)
-    if compact:
-        table.add_column(t("col_title"), ratio=1, no_wrap=True, overflow="ellipsis")
-    else:
-        table.add_column(t("col_title"), ratio=1, overflow="fold")
-    table.add_column(t("col_minutes"), justify="right", no_wrap=True)
-    table.add_column(t("col_status"), no_wrap=True)
-    for lesson in lessons:
-        title = Text(visible(lesson.title.get(lang)))
-        if summaries:
-            title.append("\n" + visible(lesson.summary.get(lang)), style=theme.MUTED)
-        table.add_row(str(lesson.order), lesson.id, title, str(lesson.minutes),
-                      status_text(statuses.get(lesson.id, "new")))
-    return table
+                  compact: bool = False):
+    """One row per lesson; `compact` keeps each row on one line (titles shortened to fit)."""
+    return LessonsTable(lessons, statuses, lang, summaries, compact)
+
+
+class LessonsTable:
+    """The lessons as a table sized to the console: the title column gets the room that is left."""
+
+    def __init__(self, lessons, statuses, lang, summaries, compact) -> None:
+        self.lessons, self.statuses, self.lang = lessons, statuses, lang
+        self.summaries, self.compact = summaries, compact
+
+    def __rich_console__(self, console, options):
+        widths = {
+            "order": max([len(str(x.order)) for x in self.lessons] + [1]),
+            "id": max([cell_len(x.id) for x in self.lessons] + [cell_len(t("col_id"))]),
+            "minutes": max(3, cell_len(t("col_minutes"))),
+            "status": max(cell_len(status_text(s).plain) for s in theme.STATUS_MARK),
+        }
+        title_width = max(8, options.max_width - sum(widths.values()) - 3 * len(widths))  # padding + divider
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        table.add_column("#", justify="right", no_wrap=True, style=theme.MUTED, width=widths["order"])
+        table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT, width=widths["id"], overflow="ellipsis")
+        table.add_column(t("col_title"), width=title_width, no_wrap=self.compact,
+                         overflow="ellipsis" if self.compact else "fold")
+        table.add_column(t("col_minutes"), justify="right", no_wrap=True, width=widths["minutes"])
+        table.add_column(t("col_status"), no_wrap=True, width=widths["status"])
+        for lesson in self.lessons:
+            title = Text(visible(lesson.title.get(self.lang)))
+            if self.summaries:
+                title.append("\n" + visible(lesson.summary.get(self.lang)), style=theme.MUTED)
+            cell = title if self.compact else Paragraph(title)
+            table.add_row(str(lesson.order), lesson.id, cell, str(lesson.minutes),
+                          status_text(self.statuses.get(lesson.id, "new")))
+        yield table
 
 
 def next_lesson(course: Course, statuses: dict[str, str]) -> Lesson | None:
