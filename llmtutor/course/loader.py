@@ -170,7 +170,17 @@ def course_files(content_dirs: list[str] | None = None) -> tuple[list[ContentFil
     return files, problems
 
 
-def load_course(content_dirs: list[str] | None = None) -> LoadResult:
-    """The course a learner studies: shipped content and extra packs."""
+def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -> LoadResult:
+    """The course a learner studies: shipped content and extra packs (cached when valid)."""
+    from llmtutor.course import cache
+
     files, problems = course_files(content_dirs)
-    return load_files(files, problems)
+    key = cache.course_key([item.path for item in files]) if use_cache and not problems else None
+    if key is not None:
+        course = cache.read(key)
+        if isinstance(course, Course):
+            return LoadResult(course, [])
+    result = load_files(files, problems)
+    if key is not None and not result.problems:
+        cache.write(key, result.course)
+    return result
