@@ -18,8 +18,29 @@ from llmtutor.i18n import LANGUAGES, set_language, t
 GLOBAL_OPTIONS_WITH_VALUE = ("--lang", "--content-dir")
 
 
+def _click_exception_class() -> type:
+    """Click's ClickException, whether typer vendors click or depends on it."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+
+
 class TutorGroup(TyperGroup):
     """Global options anywhere on the line, one-line errors, Ctrl-C as a normal way out."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        click_exception = _click_exception_class()
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except TutorError as err:
+            report_error(err)
+            sys.exit(err.exit_code)
+        except click_exception as err:
+            report_usage_error(err)
+            sys.exit(err.exit_code)
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
@@ -67,6 +88,20 @@ def report_error(err: TutorError) -> None:
 
     line = Text(t("error_prefix") + " ", style="bold red")
     line.append(t(err.key, **err.params))
+    error_console().print(line, soft_wrap=True)
+
+
+def report_usage_error(err) -> None:
+    """Click's usage errors (unknown option, bad value, missing argument) as one line."""
+    from rich.text import Text
+
+    from llmtutor.cli.state import error_console
+
+    ctx = getattr(err, "ctx", None)
+    command = ctx.command_path if ctx is not None else "llmtutor"
+    line = Text(t("error_prefix") + " ", style="bold red")
+    line.append(err.format_message().replace("\n", " "))
+    line.append(" " + t("see_help", command=command), style="dim")
     error_console().print(line, soft_wrap=True)
 
 
@@ -149,8 +184,17 @@ def _language_from_argv(argv: list[str]) -> Optional[str]:
     return None
 
 
+def _hang_up(signum, frame) -> None:
+    """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved."""
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """Console-script entry point."""
+    import signal
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _hang_up)
     wanted = _language_from_argv(sys.argv[1:])
     set_language(wanted.strip().lower() if wanted and wanted.strip().lower() in LANGUAGES else None)
     app = create_app()

@@ -103,7 +103,7 @@ def kind_of_single_file(path: Path) -> str | None:
 
 def read_file(item: ContentFile, problems: list[Problem]):
     """The located YAML of one file, or None with a problem recorded."""
-    if item.pack_root is not None and item.path.is_symlink():
+    if item.pack_root is not None:  # a link (file or folder) must not lead outside its pack
         target = item.path.resolve()
         if not target.is_relative_to(item.pack_root.resolve()):
             problems.append(Problem(item.shown_as, 0, "path_outside_pack"))

@@ -41,7 +41,7 @@ def suggestions(query: str, candidates: Iterable[tuple[str, str]], limit: int = 
     for spelling, item_id in candidates:
         table.setdefault(normalise(spelling), item_id)
     found: list[str] = []
-    for spelling in difflib.get_close_matches(wanted, list(table), n=limit * 4, cutoff=0.45):
+    for spelling in difflib.get_close_matches(wanted, list(table), n=limit * 4, cutoff=0.6):
         if table[spelling] not in found:
             found.append(table[spelling])
     for spelling, item_id in table.items():  # substring hits: "attention" → "self-attention"

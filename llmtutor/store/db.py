@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 DB_NAME = "progress.db"
+# How long to wait for another tutor's write lock; LLMTUTOR_LOCK_TIMEOUT_MS overrides it (tests).
 BUSY_TIMEOUT_MS = 10_000
 
 # Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
@@ -110,9 +111,15 @@ class Store:
             pass
 
 
+def _busy_timeout_ms() -> int:
+    value = os.environ.get("LLMTUTOR_LOCK_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
-    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    timeout = _busy_timeout_ms()
+    connection = sqlite3.connect(str(path), timeout=timeout / 1000, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {timeout}")
     connection.row_factory = sqlite3.Row
     return connection
 

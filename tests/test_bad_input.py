@@ -1,0 +1,152 @@
+"""Every row of docs/ERRORS.md: one clear line, the documented exit status, no traceback."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from packs import GLOSSARY, LESSON, write_pack
+
+TABLE = Path(__file__).resolve().parent.parent / "docs" / "ERRORS.md"
+
+
+def _rows() -> list[tuple[str, str, int, str]]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[1].startswith("`") and cells[2].isdigit():
+            rows.append((cells[0], cells[1].strip("`"), int(cells[2]), cells[3]))
+    return rows
+
+
+ROWS = _rows()
+
+
+def test_the_table_is_read():
+    assert len(ROWS) >= 40
+
+
+def _unescape(arg: str) -> str:
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), arg)
+
+
+class Fixtures:
+    """Makes the files and folders that `{name}` placeholders stand for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __getitem__(self, name: str) -> str:
+        path = self.root / name
+        maker = getattr(self, "make_" + name, None)
+        if maker is None:
+            raise KeyError(name)
+        return str(maker(path))
+
+    def pack(self, path: Path, lesson: str = LESSON, glossary: str = GLOSSARY) -> Path:
+        return write_pack(path, lesson=lesson, glossary=glossary)
+
+    def make_text_10000_tokens(self, path):
+        return "word " * 10_000
+
+    def make_pack_bad_utf8(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "lessons" / "90-pack-basics.yaml").write_bytes("title: café".encode("latin-1"))
+        return pack
+
+    def make_pack_syntax_error(self, path):
+        return self.pack(path, lesson=LESSON.replace("minutes: 3", "minutes: [3"))
+
+    def make_pack_wrong_type(self, path):
+        return self.pack(path, lesson=LESSON.replace("minutes: 3", "minutes: three"))
+
+    def make_pack_missing_field(self, path):
+        return self.pack(path, lesson=LESSON.replace("title: {en: Pack basics, zh: 内容包基础}\n", ""))
+
+    def make_pack_duplicate_id(self, path):
+        second = GLOSSARY.replace("packword", "w2").replace("包词", "词二").replace("pack term", "pt2").replace("包术语", "术二")
+        return self.pack(path, glossary=GLOSSARY + second)
+
+    def make_pack_huge(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "huge.yaml").write_text("# " + "x" * 2_100_000 + "\n[]\n")
+        return pack
+
+    def make_pack_deep(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "deep.yaml").write_text("[" * 100 + "]" * 100 + "\n")
+        return pack
+
+    def make_pack_laughs(self, path):
+        pack = self.pack(path)
+        bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        for name, prev in zip("bcdefghi", "abcdefgh"):
+            bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+        (pack / "quizzes" / "bomb.yaml").write_text(bomb)
+        return pack
+
+    def make_pack_python_tag(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "evil.yaml").write_text(
+            "- !!python/object/apply:os.system ['touch pwned']\n")
+        return pack
+
+    def make_pack_outside_link(self, path):
+        pack = self.pack(path)
+        secret = self.root / "outside.yaml"
+        secret.write_text(textwrap.dedent(GLOSSARY).replace("pack-term", "leak"))
+        (pack / "content" / "glossary" / "link.yaml").symlink_to(secret)
+        return pack
+
+    def make_answers_2_lines(self, path):
+        path.write_text("A\nB\n", encoding="utf-8")
+        return path
+
+    def make_home_unwritable(self, path):
+        path.write_text("a file, not a folder")
+        return path / "home"
+
+    def make_home_corrupt(self, path):
+        path.mkdir()
+        (path / "progress.db").write_bytes(b"not sqlite " * 500)
+        return path
+
+    def make_home_locked(self, path):
+        from llmtutor.store.db import open_store
+
+        path.mkdir()
+        open_store(path).close()
+        self.locker = sqlite3.connect(path / "progress.db", isolation_level=None)
+        self.locker.execute("BEGIN EXCLUSIVE")
+        return path
+
+
+@pytest.mark.parametrize("case,command,code,fragment", ROWS, ids=[row[0] for row in ROWS])
+def test_documented_bad_input(tutor, tmp_path, case, command, code, fragment):
+    fixtures = Fixtures(tmp_path)
+    stdin_closed = command.endswith("< /dev/null")
+    command = command.removesuffix("< /dev/null").strip()
+    words = shlex.split(command)
+    env = {}
+    while "=" in words[0] and not words[0].startswith("-"):
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value.format_map(fixtures)
+    assert words.pop(0) == "llmtutor"
+    args = [_unescape(word).format_map(fixtures) if "{" in word and "}" in word and not word.startswith("[")
+            else _unescape(word) for word in words]
+    result = tutor(*args, env=env or None, input="" if stdin_closed else None)
+    output = result.output
+    assert result.exit_code == code, output
+    assert fragment in output, output
+    assert "Traceback" not in output
+    if code not in (0, 130) and args[0] != "validate":  # validate lists one line per problem
+        assert len(output.strip().splitlines()) == 1, output
+    if "COLUMNS" in env:
+        assert all(cell_len(line) <= int(env["COLUMNS"]) for line in output.splitlines())
+    assert not (tmp_path / "pwned").exists()

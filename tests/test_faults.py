@@ -1,0 +1,50 @@
+"""Faults: a full disk, and several tutors answering at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+
+def _env(home) -> dict:
+    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80"}
+    env.pop("LLMTUTOR_LANG", None)
+    return env
+
+
+def test_a_full_disk_is_reported_and_the_learner_carries_on(tmp_path):
+    home = tmp_path / "home"
+    subprocess.run([sys.executable, "-m", "llmtutor", "lessons"], env=_env(home), check=True, capture_output=True)
+    # Writes beyond this size fail with EFBIG, as on a full disk (SIGXFSZ ignored).
+    script = textwrap.dedent("""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+        from llmtutor.__main__ import main
+        sys.argv = ["llmtutor", "quiz", "--type", "generated", "--seed", "1", "--count", "3", "--answers", "-"]
+        main()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], input="1\n2\n3\n", env=_env(home),
+                            capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "Could not save progress" in result.stderr or "will not be saved" in result.stderr
+    assert "Score: " in result.stdout
+
+
+def test_four_tutors_answering_at_once_lose_no_answer(tmp_path):
+    home = tmp_path / "home"
+    subprocess.run([sys.executable, "-m", "llmtutor", "lessons"], env=_env(home), check=True, capture_output=True)
+    command = [sys.executable, "-m", "llmtutor", "quiz", "--type", "generated", "--count", "50", "--answers", "-",
+               "--json"]
+    workers = [subprocess.Popen(command + ["--seed", str(n)], env=_env(home), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(4)]
+    outputs = [worker.communicate("\n" * 50, timeout=300) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers), [err for _, err in outputs]
+    assert all("Could not save" not in err for _, err in outputs)
+    progress = subprocess.run([sys.executable, "-m", "llmtutor", "progress", "--json"], env=_env(home),
+                              capture_output=True, text=True, check=True)
+    assert json.loads(progress.stdout)["questions_answered"] == 200

@@ -1,0 +1,98 @@
+"""Interactive flows through a real pseudo-terminal: paging a lesson, a quiz key by key, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+TIMEOUT = 20
+
+
+def spawn(home, *args, lang="en"):
+    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
+           "LLMTUTOR_LANG": lang}
+    return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8",
+                         timeout=TIMEOUT, dimensions=(40, 80))
+
+
+def progress(home) -> dict:
+    env = {**os.environ, "LLMTUTOR_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-m", "llmtutor", "progress", "--json"], env=env, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_learn_pages_forward_back_and_resumes_after_quit(tmp_path):
+    child = spawn(tmp_path, "learn", "attention")
+    child.expect("1/8")
+    child.send("\r")
+    child.expect("2/8")
+    child.send(" ")
+    child.expect("3/8")
+    child.send("b")
+    child.expect("2/8")
+    child.send("q")
+    child.expect("resumes here")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    again = spawn(tmp_path, "learn", "attention")
+    again.expect("Resuming at page 2 of 8")
+    again.expect("2/8")
+    again.sendcontrol("c")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 130
+    lessons = {x["id"]: x["status"] for x in progress(tmp_path)["lessons"]}
+    assert lessons["attention"] == "in_progress"
+
+
+def test_learn_to_the_end_records_the_lesson_as_done(tmp_path):
+    child = spawn(tmp_path, "learn", "ai-history")
+    child.expect("1/")
+    for _ in range(12):
+        child.send(" ")
+        index = child.expect(["done", r"\d+/\d+"])
+        if index == 0:
+            break
+    child.expect(pexpect.EOF)
+    lessons = {x["id"]: x["status"] for x in progress(tmp_path)["lessons"]}
+    assert lessons["ai-history"] == "done"
+
+
+def test_a_quiz_answered_key_by_key_then_ctrl_c_keeps_the_answers(tmp_path):
+    child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "3", "--count", "4")
+    child.expect("Question 1/4")
+    child.expect("Your answer")
+    child.sendline("maybe")  # not an answer of this kind: asked again
+    child.expect("try again")
+    child.sendline("true")
+    child.expect("Right|Not quite")
+    child.expect("Question 2/4")
+    child.sendline("false")
+    child.expect("Right|Not quite")
+    child.expect("Question 3/4")
+    child.sendcontrol("c")
+    child.expect("Stopped after 2 of 4 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert progress(tmp_path)["questions_answered"] == 2
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "Question 1/2"), ("zh", "第 1/2 题")])
+def test_a_whole_quiz_in_either_language(tmp_path, lang, heading):
+    child = spawn(tmp_path, "quiz", "--type", "generated", "--seed", "8", "--count", "2", lang=lang)
+    child.expect(heading)
+    child.sendline("")
+    child.expect("2/2")
+    child.sendline("")
+    child.expect("0/2")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
