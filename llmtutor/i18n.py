@@ -54,6 +54,12 @@ def language() -> str:
 
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
+    from llmtutor.course.cache import cached
+
+    return cached("messages", sorted(_MESSAGES_DIR.glob("*.yaml")), _read_messages)
+
+
+def _read_messages() -> dict[str, dict[str, str]]:
     from llmtutor.course.yaml_io import safe_load_text
 
     table: dict[str, dict[str, str]] = {}

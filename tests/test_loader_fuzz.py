@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from llmtutor.course.fields import Problem
+from llmtutor.course.problem import Problem
 from llmtutor.course.loader import ContentFile, load_files
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20))

@@ -5,6 +5,8 @@ Commands live in the other `cli` modules as thin functions: parse, call the core
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from typing import Optional
 
@@ -40,6 +42,11 @@ class TutorGroup(TyperGroup):
             sys.exit(err.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             sys.exit(130)
+        except Exception as err:  # a bug: say so in one line, keep the details in a file
+            if os.environ.get("LLMTUTOR_DEBUG"):
+                raise
+            report_internal_error(err)
+            sys.exit(70)
         sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
@@ -91,6 +98,25 @@ def report_error(err: TutorError) -> None:
     error_console().print(line, soft_wrap=True)
 
 
+def report_internal_error(err: Exception) -> None:
+    import traceback
+
+    from rich.text import Text
+
+    from llmtutor.cli.state import error_console
+    from llmtutor.course.cache import cache_dir
+
+    where = cache_dir() / "last-error.txt"
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        where.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+    except OSError:
+        where = None
+    line = Text(t("error_prefix") + " ", style="bold red")
+    line.append(t("internal_error", kind=type(err).__name__, detail=str(err)[:200], path=str(where or "-")))
+    error_console().print(line, soft_wrap=True)
+
+
 def report_usage_error(err) -> None:
     """Click's usage errors (unknown option, bad value, missing argument) as one line."""
     from rich.text import Text
@@ -136,8 +162,33 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
     return value
 
 
-def create_app() -> typer.Typer:
-    """Build the app; help texts are written in the language already chosen."""
+# Which module defines each command; a run that names one command imports only that module.
+COMMAND_MODULES = {
+    "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
+    "validate": "course_commands", "attention": "attention_commands", "walk": "walk_commands",
+    "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
+}
+
+
+def _modules_for(argv: list[str] | None) -> list[str]:
+    """The command modules to load for this command line (all of them for help or a typo)."""
+    everything = list(dict.fromkeys(COMMAND_MODULES.values()))
+    if argv is None:
+        return everything
+    words = _global_options_first(list(argv))
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        index += 1 if "=" in words[index] or words[index] not in GLOBAL_OPTIONS_WITH_VALUE else 2
+    if index >= len(words) or words[index] not in COMMAND_MODULES:
+        return everything
+    return [COMMAND_MODULES[words[index]]]
+
+
+def create_app(argv: list[str] | None = None) -> typer.Typer:
+    """Build the app; help texts are written in the language already chosen.
+
+    With `argv`, only the module of the command it names is imported (start-up time).
+    """
     from llmtutor.cli import course_commands
 
     app = typer.Typer(cls=TutorGroup, help=t("app_help"), no_args_is_help=False, add_completion=True,
@@ -163,11 +214,10 @@ def create_app() -> typer.Typer:
         if ctx.invoked_subcommand is None:
             course_commands.home()
 
-    course_commands.register(app)
-    for module_name in ("attention_commands", "walk_commands", "quiz_commands"):
+    for module_name in _modules_for(argv):
         try:
-            module = __import__(f"llmtutor.cli.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as err:
+            module = importlib.import_module(f"llmtutor.cli.{module_name}")
+        except ModuleNotFoundError as err:  # TEMPORARY until walk_commands lands
             if err.name != f"llmtutor.cli.{module_name}":
                 raise
             continue
@@ -197,7 +247,7 @@ def run() -> None:
         signal.signal(signal.SIGHUP, _hang_up)
     wanted = _language_from_argv(sys.argv[1:])
     set_language(wanted.strip().lower() if wanted and wanted.strip().lower() in LANGUAGES else None)
-    app = create_app()
+    app = create_app(sys.argv[1:])
     try:
         app(prog_name="llmtutor")
     except TutorError as err:  # raised while parsing, before any command ran

@@ -92,7 +92,7 @@ def explain(
     term_name: Optional[list[str]] = typer.Argument(None, metavar="[TERM]", help=t("help_arg_term")),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_json")),
 ) -> None:
-    from llmtutor.course.lookup import best_match, suggestions
+    from llmtutor.course.lookup import best_match, normalise, suggestions
     from llmtutor.render.glossary import term_json, term_view, terms_table
 
     course = SESSION.course()
@@ -105,8 +105,10 @@ def explain(
             out.print(t("explain_all_heading", count=len(course.terms)), style="dim")
         return
     query = " ".join(term_name)
-    spellings = [(spelling, term.id) for term in course.terms for spelling in term.spellings()]
-    found = best_match(query, spellings)
+    found = course.term_index.get(normalise(query))
+    if found is None:
+        spellings = [(spelling, term.id) for term in course.terms for spelling in term.spellings()]
+        found = best_match(query, spellings)
     if found is None:
         close = suggestions(query, spellings)
         hint = t("did_you_mean", names=", ".join(close)) if close else ""
@@ -123,7 +125,7 @@ def validate(
 ) -> None:
     from rich.text import Text
 
-    from llmtutor.course.fields import Problem
+    from llmtutor.course.problem import Problem
     from llmtutor.course.loader import ContentFile, course_files, kind_of_single_file, load_files, pack_files
 
     files, problems = course_files(SESSION.content_dirs)

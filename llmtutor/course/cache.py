@@ -1,20 +1,22 @@
-"""The parsed course, pickled in the user cache dir so look-ups start instantly.
+"""Parsed data (the course, the interface messages) pickled in the user cache dir.
 
-The key covers every content file's path, size and modification time plus the llmtutor
-version, so any edit (or an upgrade) reads the YAML afresh. Only a course without errors is
-cached; a cache that cannot be read or written is simply ignored.
+Each cached value is stored with the identity of the files it was built from (path, size,
+modification time) and the llmtutor version; any edit or upgrade rebuilds it. A cache that
+cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from llmtutor import __version__
 
-FORMAT = 1
+FORMAT = 2
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -26,35 +28,38 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("llmtutor", appauthor=False))
 
 
-def course_key(paths: list[Path]) -> str | None:
-    """A digest of the files' identities, or None if one cannot be read."""
-    digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
+def identity(paths: list[Path]) -> str | None:
+    """What the value depends on, as text; None if a file cannot be looked at."""
+    parts = [f"{__version__}:{FORMAT}"]
     try:
         for path in paths:
             info = path.stat()
-            digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+            parts.append(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}")
     except OSError:
         return None
-    return digest.hexdigest()[:32]
+    return "\n".join(parts)
 
 
-def read(key: str):
-    try:
-        with open(cache_dir() / f"course-{key}.pickle", "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # a stale, truncated or foreign cache is never fatal
-        return None
-
-
-def write(key: str, course) -> None:
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("course-*.pickle"):
-            old.unlink(missing_ok=True)
-        temporary = folder / f"course-{key}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(course, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / f"course-{key}.pickle")
-    except OSError:
-        pass
+def cached(name: str, paths: list[Path], build: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+    """`build()`, or its cached result when none of `paths` changed since it was cached."""
+    wanted = identity(paths)
+    target = cache_dir() / f"{name}.pickle"
+    if wanted is not None:
+        try:
+            with open(target, "rb") as handle:
+                stored, value = pickle.load(handle)
+            if stored == wanted:
+                return value
+        except Exception:  # missing, stale, truncated or foreign: rebuild
+            pass
+    value = build()
+    if wanted is not None and keep(value):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump((wanted, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, target)
+        except OSError:
+            pass
+    return value

@@ -7,31 +7,11 @@ records it with the file, the line and a message key (see `llmtutor/messages/val
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from llmtutor.course.located import LocatedList, LocatedMap
-from llmtutor.i18n import Localized, message
+from llmtutor.course.problem import Problem
+from llmtutor.i18n import Localized
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a content file."""
-
-    path: str
-    line: int
-    key: str
-    params: dict = field(default_factory=dict, hash=False, compare=False)
-    warning: bool = False
-
-    def text(self, lang: str | None = None) -> str:
-        params = dict(self.params)
-        for name in ("kind", "language"):
-            if name in params:
-                params[name] = message(str(params[name]), lang)
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {message(self.key, lang, **params)}"
 
 
 class FieldReader:

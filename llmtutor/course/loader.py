@@ -10,11 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llmtutor.course.fields import FieldReader, Problem
-from llmtutor.course.located import YamlProblem, load_located
+from llmtutor.course.problem import Problem
 from llmtutor.course.model import Course
-from llmtutor.course.schema import build_lesson, build_questions, build_terms, build_walkthroughs
-from llmtutor.course.validate import check_references
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,6 +100,8 @@ def kind_of_single_file(path: Path) -> str | None:
 
 def read_file(item: ContentFile, problems: list[Problem]):
     """The located YAML of one file, or None with a problem recorded."""
+    from llmtutor.course.located import YamlProblem, load_located
+
     if item.pack_root is not None:  # a link (file or folder) must not lead outside its pack
         target = item.path.resolve()
         if not target.is_relative_to(item.pack_root.resolve()):
@@ -130,6 +129,10 @@ def read_file(item: ContentFile, problems: list[Problem]):
 
 def load_files(files: list[ContentFile], problems: list[Problem] | None = None) -> LoadResult:
     """Read and check the given files as one course, references included."""
+    from llmtutor.course.fields import FieldReader
+    from llmtutor.course.schema import build_lesson, build_questions, build_terms, build_walkthroughs
+    from llmtutor.course.validate import check_references
+
     problems = [] if problems is None else problems
     course = Course()
     refs_by_file = []
@@ -152,6 +155,11 @@ def load_files(files: list[ContentFile], problems: list[Problem] | None = None) 
         refs_by_file.append((item.shown_as, refs))
     check_references(course, refs_by_file, problems)
     course.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
+    from llmtutor.course.lookup import normalise
+
+    for term in course.terms:
+        for spelling in term.spellings():
+            course.term_index.setdefault(normalise(spelling), term.id)
     return LoadResult(course, problems)
 
 
@@ -172,15 +180,12 @@ def course_files(content_dirs: list[str] | None = None) -> tuple[list[ContentFil
 
 def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -> LoadResult:
     """The course a learner studies: shipped content and extra packs (cached when valid)."""
-    from llmtutor.course import cache
+    from llmtutor.course.cache import cached
 
     files, problems = course_files(content_dirs)
-    key = cache.course_key([item.path for item in files]) if use_cache and not problems else None
-    if key is not None:
-        course = cache.read(key)
-        if isinstance(course, Course):
-            return LoadResult(course, [])
-    result = load_files(files, problems)
-    if key is not None and not result.problems:
-        cache.write(key, result.course)
-    return result
+    if not use_cache or problems:
+        return load_files(files, problems)
+    # the code that shapes the model is part of the key, so a changed model never meets an old pickle
+    code = [Path(__file__).with_name(name) for name in ("model.py", "schema.py", "loader.py", "fields.py")]
+    return cached("course", [item.path for item in files] + code, lambda: load_files(files, problems),
+                  keep=lambda result: not result.problems)

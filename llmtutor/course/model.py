@@ -124,6 +124,8 @@ class Course:
     terms: list[Term] = field(default_factory=list)
     walkthroughs: list[WalkthroughInfo] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    # normalised spelling → term id, built once by the loader (and cached with the course)
+    term_index: dict[str, str] = field(default_factory=dict)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

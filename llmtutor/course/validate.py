@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmtutor.course.fields import Problem
+from llmtutor.course.problem import Problem
 from llmtutor.course.model import Course
 from llmtutor.course.lookup import normalise
 

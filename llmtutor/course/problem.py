@@ -1,0 +1,26 @@
+"""One problem found in a content file, worded in the learner's language on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from llmtutor.i18n import message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a content file."""
+
+    path: str
+    line: int
+    key: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    warning: bool = False
+
+    def text(self, lang: str | None = None) -> str:
+        params = dict(self.params)
+        for name in ("kind", "language"):
+            if name in params:
+                params[name] = message(str(params[name]), lang)
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {message(self.key, lang, **params)}"

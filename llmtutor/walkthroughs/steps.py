@@ -1,0 +1,177 @@
+"""What a walkthrough produces: a list of steps (data), its JSON, and the pacer that walks them.
+
+A step holds a title, a formula, the arrays it computed (with their names and row labels), the
+pictures to draw from them (heatmaps, tables, bar charts), a short explanation and the checks it
+ran on its own claims. Every text is `Localized` (both languages), so a built walkthrough does not
+depend on the learner's language; `render/walk.py` draws a step, and nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+import numpy as np
+
+from llmtutor.i18n import Localized, message
+
+
+def say(key: str, **params: object) -> Localized:
+    """The message `key` of walk.yaml in both languages, `{placeholders}` (with format specs) filled."""
+    return Localized(en=message(key, "en", **params), zh=message(key, "zh", **params))
+
+
+@dataclass(frozen=True)
+class Check:
+    """Something a step claims about its result, and whether the numbers bear it out."""
+
+    description: Localized
+    passed: bool
+
+
+def check(passed: object, key: str, **params: object) -> Check:
+    """A Check whose description is the message `key` with `params`."""
+    return Check(say(key, **params), bool(passed))
+
+
+@dataclass(frozen=True)
+class NamedArray:
+    """An array shown with its name and shape; rows labelled by tokens where the rows are tokens."""
+
+    name: str
+    values: np.ndarray
+    row_labels: tuple[str, ...] | None = None
+    col_labels: tuple[str, ...] | None = None
+    note: Localized | None = None
+
+
+@dataclass(frozen=True)
+class HeatmapSpec:
+    """Attention weights to draw: `(n_q, n_k)` as one heatmap, `(h, n_q, n_k)` as one per head."""
+
+    weights: np.ndarray
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    mask: np.ndarray | None = None  # (n_q, n_k) bool, True = may attend
+    title: Localized | None = None
+
+
+@dataclass(frozen=True)
+class ValueGridSpec:
+    """Signed values between -1 and 1 drawn as shades (the positional-encoding table): not attention."""
+
+    values: np.ndarray  # (rows, cols)
+    row_labels: tuple[str, ...]
+    title: Localized | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A small table; cells are str, int, float (shown with `decimals`) or Localized."""
+
+    columns: tuple[Localized, ...]
+    rows: tuple[tuple[object, ...], ...]
+    title: Localized | None = None
+    decimals: int = 3
+    marked_row: int | None = None  # a row to highlight, e.g. the merge chosen
+
+
+@dataclass(frozen=True)
+class BarsSpec:
+    """A horizontal bar chart: one bar per label, the value written after it in `unit`."""
+
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    unit: str
+    title: Localized | None = None
+    decimals: int = 2
+
+
+Figure = Union[HeatmapSpec, ValueGridSpec, TableSpec, BarsSpec]
+
+
+@dataclass(frozen=True)
+class ReadNext:
+    """Lessons and glossary terms to read after a walkthrough: (id, title) pairs."""
+
+    lessons: tuple[tuple[str, Localized], ...] = ()
+    terms: tuple[tuple[str, Localized], ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a walkthrough.
+
+    figures: drawn after the arrays; two 2-D heatmaps in a row stand side by side when they fit.
+    """
+
+    title: Localized
+    formula: str = ""
+    arrays: tuple[NamedArray, ...] = ()
+    explanation: Localized | None = None
+    checks: tuple[Check, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    read_next: ReadNext | None = None
+
+    @property
+    def heatmap(self) -> HeatmapSpec | None:
+        """The first heatmap of the step, if it draws one."""
+        return next((f for f in self.figures if isinstance(f, HeatmapSpec)), None)
+
+
+@dataclass
+class Walkthrough:
+    """A built walkthrough: its steps, its JSON (every intermediate array) and what to read next."""
+
+    id: str
+    steps: list[Step]
+    json: dict
+    title: Localized | None = None
+    next: ReadNext = field(default_factory=ReadNext)
+
+
+def plain(value: object) -> object:
+    """`value` with arrays as nested lists and -inf/NaN as None, ready for json.dumps."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == np.bool_ or np.issubdtype(value.dtype, np.integer):
+            return value.tolist()
+        if np.issubdtype(value.dtype, np.floating):
+            finite = np.isfinite(value)
+            if finite.all():
+                return value.tolist()
+            return np.where(finite, value, None).tolist()
+        return value.tolist()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return plain(value.item())
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------- the pacer
+
+NEXT, BACK, QUIT = "next", "back", "quit"  # the actions of llmtutor.cli.keys.pager_action
+
+
+class Pacer:
+    """Which step is on screen: NEXT moves on (past the last step it ends), BACK goes back, QUIT ends."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.index = 0
+        self.done = total == 0
+
+    def apply(self, action: str | None) -> None:
+        if action == QUIT:
+            self.done = True
+        elif action == BACK:
+            self.index = max(self.index - 1, 0)
+        elif action == NEXT:
+            if self.index >= self.total - 1:
+                self.done = True
+            else:
+                self.index += 1

@@ -1,0 +1,32 @@
+"""Look-ups stay light: NumPy (and fsrs) are never imported by `explain`, `lessons` or `--help`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+from llmtutor.cli.app import run
+sys.argv = ["llmtutor", *json.loads(sys.argv[1])]
+try:
+    run()
+except SystemExit:
+    pass
+sys.stderr.write("MODULES " + json.dumps(sorted(m for m in ("numpy", "fsrs", "yaml") if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("args", [["explain", "attention"], ["lessons"], ["--help"], []])
+def test_no_numpy_on_look_up_paths(tmp_path, args):
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache")}
+    for run in ("cold cache", "warm cache"):
+        result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], env=env, capture_output=True,
+                                text=True, timeout=60)
+        modules = json.loads(result.stderr.rsplit("MODULES ", 1)[1])
+        assert "numpy" not in modules and "fsrs" not in modules, (run, modules)
+    assert "yaml" not in modules  # with a warm cache, not even the YAML parser is needed
