@@ -166,3 +166,19 @@ def test_unknown_command_suggests_the_nearest(tutor):
     result = tutor("lesons")
     assert result.exit_code == 2
     assert "lessons" in result.output
+
+
+def test_shell_completion_offers_terms_and_lessons(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path), "_LLMTUTOR_COMPLETE": "complete_bash",
+           "COMP_WORDS": "llmtutor explain self", "COMP_CWORD": "2"}
+    script = "from llmtutor.cli.app import run; run()"
+    result = subprocess.run([sys.executable, "-c", script, "explain", "self"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert "self-attention" in result.stdout.split()
+    env["COMP_WORDS"], env["COMP_CWORD"] = "llmtutor learn atte", "2"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["attention"]

@@ -19,6 +19,35 @@ def register(app: typer.Typer) -> None:
     app.command("validate", help=t("help_validate"), epilog=t("help_epilog_validate"))(validate)
 
 
+def _completion_course():
+    try:
+        from llmtutor.course.loader import load_course
+
+        return load_course(SESSION.content_dirs).course
+    except Exception:  # completion must never break the shell
+        return None
+
+
+def complete_lesson(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: lesson ids with their titles."""
+    course = _completion_course()
+    if course is None:
+        return []
+    return [(x.id, x.title.get()) for x in course.lessons if x.id.startswith(incomplete)]
+
+
+def complete_term(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: glossary ids with their names."""
+    course = _completion_course()
+    if course is None:
+        return []
+    return [(x.id, x.name.get()) for x in sorted(course.terms, key=lambda x: x.id) if x.id.startswith(incomplete)]
+
+
+def complete_topic(incomplete: str) -> list[tuple[str, str]]:
+    return complete_lesson(incomplete) + complete_term(incomplete)
+
+
 def _statuses() -> dict[str, str]:
     from llmtutor.store.lessons import lesson_states
 
@@ -62,7 +91,8 @@ def find_lesson(course, name: str):
 
 
 def learn(
-    lesson_name: Optional[str] = typer.Argument(None, metavar="[LESSON]", help=t("help_arg_lesson")),
+    lesson_name: Optional[str] = typer.Argument(None, metavar="[LESSON]", help=t("help_arg_lesson"),
+                                                autocompletion=complete_lesson),
     show_all: bool = typer.Option(False, "--all", help=t("help_opt_all")),
 ) -> None:
     from llmtutor.render.course_map import next_lesson
@@ -89,7 +119,8 @@ def learn(
 
 
 def explain(
-    term_name: Optional[list[str]] = typer.Argument(None, metavar="[TERM]", help=t("help_arg_term")),
+    term_name: Optional[list[str]] = typer.Argument(None, metavar="[TERM]", help=t("help_arg_term"),
+                                                    autocompletion=complete_term),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_json")),
 ) -> None:
     from llmtutor.course.lookup import best_match, normalise, suggestions

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from llmtutor.cli.course_commands import complete_topic
 from llmtutor.cli.state import SESSION, console, error_console, print_json, warn
 from llmtutor.errors import TutorError
 from llmtutor.i18n import t
@@ -25,7 +26,8 @@ ANSWERS_HELP = t("help_opt_answers")
 
 
 def quiz(
-    topics: Optional[list[str]] = typer.Argument(None, metavar="[TOPIC]...", help=t("help_arg_topics")),
+    topics: Optional[list[str]] = typer.Argument(None, metavar="[TOPIC]...", help=t("help_arg_topics"),
+                                                 autocompletion=complete_topic),
     count: int = typer.Option(10, "--count", "-n", help=t("help_opt_count")),
     seed: Optional[int] = typer.Option(None, "--seed", help=t("help_opt_seed")),
     qtype: Optional[str] = typer.Option(None, "--type", help=t("help_opt_type")),

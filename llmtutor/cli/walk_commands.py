@@ -1,0 +1,86 @@
+"""`llmtutor walk [NAME]`: the list of walkthroughs, or one of them, step by step."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from llmtutor.cli.state import SESSION, console, print_json, stdout_is_terminal
+from llmtutor.i18n import t
+
+
+def register(app: typer.Typer) -> None:
+    app.command("walk", help=t("walk_help"), epilog=t("walk_help_epilog"))(walk)
+
+
+def walk(
+    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help=t("walk_help_name")),
+    text: Optional[str] = typer.Option(None, "--text", help=t("walk_help_text")),
+    seed: Optional[int] = typer.Option(None, "--seed", help=t("walk_help_seed")),
+    dim: Optional[int] = typer.Option(None, "--dim", help=t("walk_help_dim")),
+    dk: Optional[int] = typer.Option(None, "--dk", help=t("walk_help_dk")),
+    heads: Optional[int] = typer.Option(None, "--heads", help=t("walk_help_heads")),
+    causal: bool = typer.Option(False, "--causal", help=t("walk_help_causal")),
+    merges: Optional[int] = typer.Option(None, "--merges", help=t("walk_help_merges")),
+    max_n: Optional[int] = typer.Option(None, "--max-n", help=t("walk_help_max_n")),
+    no_pause: bool = typer.Option(False, "--no-pause", help=t("walk_help_no_pause")),
+    as_json: bool = typer.Option(False, "--json", help=t("walk_help_json")),
+) -> None:
+    from llmtutor.walkthroughs.registry import find_walkthrough, run, walk_ids
+
+    course = SESSION.course()
+    if name is None:
+        _list(course, walk_ids(), as_json)
+        return
+    walk_id = find_walkthrough(name, course)
+    given = {"text": text, "seed": seed, "dim": dim, "dk": dk, "heads": heads, "causal": causal or None,
+             "merges": merges, "max_n": max_n}
+    walkthrough = run(walk_id, {key: value for key, value in given.items() if value is not None}, SESSION.lang,
+                      course)
+    if as_json:
+        print_json(walkthrough.json)
+    elif no_pause or not stdout_is_terminal():
+        _print_all(walkthrough)
+    else:
+        _pace(walkthrough)
+
+
+def _list(course, ids: list[str], as_json: bool) -> None:
+    from llmtutor.render.walk import walk_list
+
+    infos = {info.id: info for info in course.walkthroughs}
+    rows = [(walk_id, getattr(infos.get(walk_id), "title", None), getattr(infos.get(walk_id), "description", None))
+            for walk_id in ids]
+    if as_json:
+        print_json([{"id": walk_id, "title": title.get(SESSION.lang) if title else "",
+                     "description": description.get(SESSION.lang) if description else ""}
+                    for walk_id, title, description in rows])
+        return
+    console().print(walk_list(rows, SESSION.lang))
+
+
+def _print_all(walkthrough) -> None:
+    from llmtutor.render.walk import step_page
+
+    out = console()
+    for index in range(len(walkthrough.steps)):
+        out.print(step_page(walkthrough, index, SESSION.lang))
+        out.print()
+
+
+def _pace(walkthrough) -> None:
+    from llmtutor.cli.keys import pager_action, read_key
+    from llmtutor.render.walk import step_page, walk_keys_hint
+    from llmtutor.walkthroughs.steps import Pacer
+
+    out = console()
+    pacer = Pacer(len(walkthrough.steps))
+    while not pacer.done:
+        out.clear()
+        out.print(step_page(walkthrough, pacer.index, SESSION.lang))
+        out.print(walk_keys_hint())
+        action = None
+        while action is None:
+            action = pager_action(read_key())
+        pacer.apply(action)
