@@ -82,3 +82,9 @@ def message(key: str, lang: str | None = None, **params: object) -> str:
 
 
 t = message
+
+
+def label(key: str) -> str:
+    """A label followed by its separator: "Goal: " in English, "目标：" in Chinese (no space after ：)."""
+    text = message(key)
+    return text if text.endswith(("：", " ")) else text + " "

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from llmtutor.errors import TutorError
-from llmtutor.i18n import LANGUAGES, set_language, t
+from llmtutor.i18n import LANGUAGES, label, set_language, t
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--lang", "--content-dir")
 
@@ -93,7 +93,7 @@ def report_error(err: TutorError) -> None:
 
     from llmtutor.cli.state import error_console
 
-    line = Text(t("error_prefix") + " ", style="bold red")
+    line = Text(label("error_prefix"), style="bold red")
     line.append(t(err.key, **err.params))
     error_console().print(line, soft_wrap=True)
 
@@ -112,7 +112,7 @@ def report_internal_error(err: Exception) -> None:
         where.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
     except OSError:
         where = None
-    line = Text(t("error_prefix") + " ", style="bold red")
+    line = Text(label("error_prefix"), style="bold red")
     line.append(t("internal_error", kind=type(err).__name__, detail=str(err)[:200], path=str(where or "-")))
     error_console().print(line, soft_wrap=True)
 
@@ -125,7 +125,7 @@ def report_usage_error(err) -> None:
 
     ctx = getattr(err, "ctx", None)
     command = ctx.command_path if ctx is not None else "llmtutor"
-    line = Text(t("error_prefix") + " ", style="bold red")
+    line = Text(label("error_prefix"), style="bold red")
     line.append(err.format_message().replace("\n", " "))
     line.append(" " + t("see_help", command=command), style="dim")
     error_console().print(line, soft_wrap=True)

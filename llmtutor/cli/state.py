@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 
 from llmtutor.errors import TutorError
-from llmtutor.i18n import language, t
+from llmtutor.i18n import label, language, t
 
 
 @dataclass
@@ -79,7 +79,7 @@ def say(out: Console, text: str, style: str = "") -> None:
 def warn(text: str) -> None:
     from rich.text import Text
 
-    line = Text(t("warning_prefix") + " ", style="yellow")
+    line = Text(label("warning_prefix"), style="yellow")
     line.append(text)
     error_console().print(line, soft_wrap=True)
 

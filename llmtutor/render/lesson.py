@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmtutor.course.model import Course, Lesson, Section
-from llmtutor.i18n import t
+from llmtutor.i18n import label, t
 from llmtutor.render import theme
 from llmtutor.render.figures import figure_view
 from llmtutor.render.markup import blocks, inline, para, visible
@@ -37,7 +37,7 @@ def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> Render
 
 
 def _objective(lesson: Lesson, lang: str) -> RenderableType:
-    text = Text(t("lesson_objective") + " ", style="bold")
+    text = Text(label("lesson_objective"), style="bold")
     text.append_text(inline(lesson.objective.get(lang)))
     return Group(Paragraph(text), Text(""))
 
