@@ -77,7 +77,7 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
         table.add_column(t("col_answer"), ratio=1, overflow="fold")
         for outcome in missed:
             prompt = visible(outcome.presented.question.prompt.get(lang)).replace("\n", " ")
-            table.add_row(_shorten(prompt, 90), visible(outcome.given or "–"), visible(outcome.expected))
+            table.add_row(_shorten(prompt, 90), visible(outcome.given or "–"), _answer_text(outcome, lang))
         parts += [Text(""), table]
         reading = Table.grid(padding=(0, 2))
         reading.add_column(no_wrap=True, style=theme.CODE)
@@ -97,6 +97,18 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
     elif answered:
         parts += [Text(""), Text(t("quiz_all_right"), style=theme.GOOD)]
     return Group(*parts)
+
+
+def _answer_text(outcome, lang: str) -> str:
+    """The right answer in answer syntax, with the words of the choices it names."""
+    q = outcome.presented.question
+    if q.type not in ("single", "multiple"):
+        return visible(outcome.expected)
+    parts = []
+    for letter in outcome.expected.split(","):
+        written = outcome.presented.order[LETTERS.index(letter)]
+        parts.append(f"{letter}) {_shorten(visible(q.choices[written].get(lang)), 40)}")
+    return "; ".join(parts)
 
 
 def _shorten(text: str, limit: int) -> str:
