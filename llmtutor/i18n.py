@@ -7,17 +7,16 @@ Content texts carry both languages themselves (`Localized`); interface strings l
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 LANGUAGES = ("en", "zh")
 _MESSAGES_DIR = Path(__file__).parent / "messages"
 _current = {"lang": None}
 
 
-@dataclass(frozen=True)
-class Localized:
+class Localized(NamedTuple):
     """A text in both languages."""
 
     en: str

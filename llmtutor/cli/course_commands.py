@@ -68,10 +68,10 @@ def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"
     statuses = _statuses()
     if as_json:
         print_json([{"id": lesson.id, "order": lesson.order, "title": lesson.title.get(SESSION.lang),
-                     "minutes": lesson.minutes, "status": statuses.get(lesson.id, "new"),
+                     "summary": lesson.summary.get(SESSION.lang), "minutes": lesson.minutes, "status": statuses.get(lesson.id, "new"),
                      "sections": len(lesson.sections)} for lesson in course.lessons])
         return
-    console().print(lessons_table(course.lessons, statuses, SESSION.lang, summaries=True))
+    console().print(lessons_table(course.lessons, statuses, SESSION.lang, compact=True))
 
 
 def find_lesson(course, name: str):

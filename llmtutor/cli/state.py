@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from rich.console import Console
 
@@ -11,11 +10,13 @@ from llmtutor.errors import TutorError
 from llmtutor.i18n import label, language, t
 
 
-@dataclass
 class Session:
-    content_dirs: list[str] = field(default_factory=list)
-    _course: object = None
-    _store: object = None
+    """This run's content packs, and the course and store once something needs them."""
+
+    def __init__(self) -> None:
+        self.content_dirs: list[str] = []
+        self._course = None
+        self._store = None
 
     @property
     def lang(self) -> str:

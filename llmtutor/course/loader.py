@@ -7,7 +7,7 @@ checkout. Extra packs come from `--content-dir` and `LLMTUTOR_CONTENT` (os.paths
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from llmtutor.course.problem import Problem
@@ -24,8 +24,7 @@ def shipped_root() -> Path:
     return PACKAGE_DIR.parent
 
 
-@dataclass
-class ContentFile:
+class ContentFile(NamedTuple):
     """One YAML file to read: `kind` is lesson, glossary, walkthroughs or quiz."""
 
     path: Path
@@ -34,10 +33,9 @@ class ContentFile:
     pack_root: Path | None = None
 
 
-@dataclass
-class LoadResult:
+class LoadResult(NamedTuple):
     course: Course
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:

@@ -1,24 +1,24 @@
 """The course as typed data: lessons, glossary terms, walkthrough descriptions, questions.
 
+Immutable records are NamedTuples: cheap to create, to pickle and to import (start-up time).
+
 Built by `course.loader` from YAML after validation; everything a learner reads is `Localized`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from llmtutor.i18n import Localized
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     when: str
     label: Localized
     text: Localized | None = None
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One drawn figure: `kind` is "timeline", "table" or "diagram"."""
 
     kind: str
@@ -29,8 +29,7 @@ class Figure:
     diagram: Localized | None = None
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(NamedTuple):
     """Where the source syllabus is wrong, and what is true instead."""
 
     source_says: Localized
@@ -38,8 +37,7 @@ class Correction:
     ref: str = ""
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: Localized
     body: Localized
@@ -49,14 +47,12 @@ class Section:
     corrections: tuple[Correction, ...] = ()
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     cite: str
     where: str = ""
 
 
-@dataclass(frozen=True)
-class Lesson:
+class Lesson(NamedTuple):
     id: str
     order: int
     minutes: int
@@ -71,8 +67,7 @@ class Lesson:
     path: str = ""
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     id: str
     name: Localized
     aliases_en: tuple[str, ...]
@@ -90,8 +85,7 @@ class Term:
         return (self.id, self.name.en, self.name.zh, *self.aliases_en, *self.aliases_zh)
 
 
-@dataclass(frozen=True)
-class WalkthroughInfo:
+class WalkthroughInfo(NamedTuple):
     id: str
     title: Localized
     description: Localized
@@ -99,8 +93,7 @@ class WalkthroughInfo:
     terms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One quiz question as written by an author (choices in written order)."""
 
     id: str
@@ -118,14 +111,15 @@ class Question:
     path: str = ""
 
 
-@dataclass
 class Course:
-    lessons: list[Lesson] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    walkthroughs: list[WalkthroughInfo] = field(default_factory=list)
-    questions: list[Question] = field(default_factory=list)
-    # normalised spelling → term id, built once by the loader (and cached with the course)
-    term_index: dict[str, str] = field(default_factory=dict)
+    """The whole course; `term_index` maps normalised spellings to term ids (built by the loader)."""
+
+    def __init__(self) -> None:
+        self.lessons: list[Lesson] = []
+        self.terms: list[Term] = []
+        self.walkthroughs: list[WalkthroughInfo] = []
+        self.questions: list[Question] = []
+        self.term_index: dict[str, str] = {}
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from llmtutor.i18n import message
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a content file."""
 
     path: str
     line: int
     key: str
-    params: dict = field(default_factory=dict, hash=False, compare=False)
+    params: dict | None = None
     warning: bool = False
 
     def text(self, lang: str | None = None) -> str:
-        params = dict(self.params)
+        params = dict(self.params or {})
         for name in ("kind", "language"):
             if name in params:
                 params[name] = message(str(params[name]), lang)
