@@ -215,13 +215,7 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
             course_commands.home()
 
     for module_name in _modules_for(argv):
-        try:
-            module = importlib.import_module(f"llmtutor.cli.{module_name}")
-        except ModuleNotFoundError as err:  # TEMPORARY until walk_commands lands
-            if err.name != f"llmtutor.cli.{module_name}":
-                raise
-            continue
-        module.register(app)
+        importlib.import_module(f"llmtutor.cli.{module_name}").register(app)
     return app
 
 

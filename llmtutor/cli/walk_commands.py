@@ -14,8 +14,22 @@ def register(app: typer.Typer) -> None:
     app.command("walk", help=t("walk_help"), epilog=t("walk_help_epilog"))(walk)
 
 
+def complete_walk(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: walkthrough ids with their titles."""
+    from llmtutor.walkthroughs.registry import walk_ids
+
+    try:
+        from llmtutor.course.loader import load_course
+
+        titles = {x.id: x.title.get() for x in load_course(SESSION.content_dirs).course.walkthroughs}
+    except Exception:  # completion must never break the shell
+        titles = {}
+    return [(walk_id, titles.get(walk_id, "")) for walk_id in walk_ids() if walk_id.startswith(incomplete)]
+
+
 def walk(
-    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help=t("walk_help_name")),
+    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help=t("walk_help_name"),
+                                         autocompletion=complete_walk),
     text: Optional[str] = typer.Option(None, "--text", help=t("walk_help_text")),
     seed: Optional[int] = typer.Option(None, "--seed", help=t("walk_help_seed")),
     dim: Optional[int] = typer.Option(None, "--dim", help=t("walk_help_dim")),

@@ -2,13 +2,14 @@
 checks, and what to read next. Every piece measures itself against the console width (80 or 40).
 
 Nothing here computes the walkthrough; the steps arrive as data from `llmtutor.walkthroughs`.
+NumPy and the heatmap are imported where a step is drawn, so that listing the walkthroughs stays quick.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
-import numpy as np
 from rich import box
 from rich.cells import cell_len
 from rich.color import Color
@@ -20,7 +21,6 @@ from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
-from llmtutor.render.heatmap import HeadGrid, Heatmap, clean_token, fit_cells
 from llmtutor.render.markup import blocks, visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import (BarsSpec, HeatmapSpec, NamedArray, ReadNext, Step, TableSpec, ValueGridSpec,
@@ -46,11 +46,11 @@ def _local(text: Localized | str | None, lang: str) -> str:
 
 def number(value: object, decimals: int = DECIMALS) -> str:
     """A cell: ints as they are, floats with fixed decimals (-0.000 shown as 0.000), ±inf as -inf/inf."""
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "1" if value else "0"
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, numbers.Integral):  # NumPy registers its integer types here
         return str(int(value))
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, numbers.Real):
         value = float(value)
         if math.isnan(value):
             return "nan"
@@ -74,6 +74,10 @@ class ArrayView:
         self.array, self.lang = array, lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import numpy as np
+
+        from llmtutor.render.heatmap import clean_token
+
         width = options.max_width
         values = np.asarray(self.array.values)
         header = Text.assemble((visible(self.array.name), theme.ACCENT), f": {_shape(values.shape)}")
@@ -93,7 +97,9 @@ class ArrayView:
         if self.array.note is not None:
             yield Paragraph(Text(_local(self.array.note, self.lang), style=theme.MUTED))
 
-    def _matrix(self, values: np.ndarray, width: int) -> RenderResult:
+    def _matrix(self, values, width: int) -> RenderResult:
+        from llmtutor.render.heatmap import clean_token, fit_cells
+
         n_rows, n_cols = values.shape
         shown = min(n_rows, MAX_ROWS)
         cells = [[number(v) for v in row] for row in values[:shown]]
@@ -105,8 +111,10 @@ class ArrayView:
         fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
         cols = self.array.col_labels
         if cols and len(cols) == n_cols:
-            heads = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
-            yield Text(" " * left + heads, style=theme.MUTED, no_wrap=True, overflow="crop")
+            col_w = max(col_w, min(6, max(cell_len(clean_token(x)) for x in cols)))
+            fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
+            header = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
+            yield Text(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop")
         for r, row in enumerate(cells):
             line = Text(no_wrap=True, overflow="crop")
             if labels:
@@ -123,10 +131,10 @@ class ArrayView:
 
 def _diverging(value: float) -> Style:
     """Blue for -1, light grey for 0, red for +1."""
-    ends = {True: (180, 4, 38), False: (59, 76, 192)}
-    mid = np.array((221, 221, 221), float)
-    r, g, b = np.rint(mid + (np.array(ends[value >= 0], float) - mid) * min(abs(value), 1.0)).astype(int)
-    return Style(bgcolor=Color.from_rgb(int(r), int(g), int(b)))
+    end = (180, 4, 38) if value >= 0 else (59, 76, 192)
+    share = min(abs(float(value)), 1.0)
+    r, g, b = (round(221 + (c - 221) * share) for c in end)
+    return Style(bgcolor=Color.from_rgb(r, g, b))
 
 
 class ValueGrid:
@@ -138,6 +146,10 @@ class ValueGrid:
         self.spec, self.lang = spec, lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import numpy as np
+
+        from llmtutor.render.heatmap import fit_cells
+
         width, colour = options.max_width, _colour(console)
         values = np.asarray(self.spec.values, float)
         n_rows, n_cols = values.shape
@@ -188,11 +200,14 @@ class TableView:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         first = spec.rows[0] if spec.rows else ()
         for i, column in enumerate(spec.columns):
-            numeric = i < len(first) and isinstance(first[i], (int, float, np.integer, np.floating))
-            table.add_column(_local(column, self.lang), justify="right" if numeric else "left", overflow="fold")
+            numeric = i < len(first) and isinstance(first[i], numbers.Real)
+            table.add_column(Text(_local(column, self.lang)), justify="right" if numeric else "left",
+                             overflow="fold")
         for r, row in enumerate(spec.rows[:MAX_ROWS * 2]):
             cells = [_local(c, self.lang) if isinstance(c, Localized) else number(c, spec.decimals) for c in row]
-            table.add_row(*cells, style=theme.ACCENT if r == spec.marked_row else None)
+            if spec.marked_row is not None:  # a pointer too, for screens without colour
+                cells[0] = ("▸ " if r == spec.marked_row else "  ") + cells[0]
+            table.add_row(*map(Text, cells), style=theme.ACCENT if r == spec.marked_row else None)
         yield table
         if len(spec.rows) > MAX_ROWS * 2:
             yield Text(t("heatmap_rows_shown", a=1, b=MAX_ROWS * 2, n=len(spec.rows)), style=theme.MUTED)
@@ -205,6 +220,8 @@ class Bars:
         self.spec, self.lang = spec, lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.heatmap import fit_cells
+
         spec, width = self.spec, options.max_width
         if spec.title is not None:
             yield Paragraph(Text(_local(spec.title, self.lang), style=theme.TITLE))
@@ -253,12 +270,41 @@ class SideBySide:
             yield Segment.line()
 
 
+class Heads:
+    """One heatmap per head: side by side (HeadGrid) when two fit across, else one below the other."""
+
+    def __init__(self, spec: HeatmapSpec, title: str | None) -> None:
+        self.spec, self.title = spec, title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import numpy as np
+
+        from llmtutor.render.heatmap import HeadGrid, Heatmap, value_range
+
+        spec, weights = self.spec, self.spec.weights  # (h, n_q, n_k)
+        each = (options.max_width - 2) // 2
+        first = Heatmap(weights[0], spec.row_labels, spec.col_labels, mask=spec.mask)
+        if len(weights) == 1 or (each >= 20 and first.fits_whole(each, _colour(console))):
+            yield HeadGrid(weights, spec.row_labels, spec.col_labels, mask=spec.mask, title=self.title)
+            return
+        if self.title:
+            yield Paragraph(Text(self.title, style=theme.TITLE))
+        allowed = np.isfinite(weights) if spec.mask is None else np.isfinite(weights) & spec.mask  # (h, n_q, n_k)
+        low, high = value_range(weights, allowed)  # one colour scale for every head
+        for k in range(len(weights)):
+            if k:
+                yield Text("")
+            yield Heatmap(weights[k], spec.row_labels, spec.col_labels, mask=spec.mask, vmin=low, vmax=high,
+                          title=t("heatmap_head", k=k + 1, h=len(weights)))
+
+
 def _heatmap(spec: HeatmapSpec, lang: str) -> RenderableType:
+    from llmtutor.render.heatmap import Heatmap
+
     title = _local(spec.title, lang) or None
-    weights = np.asarray(spec.weights)
-    if weights.ndim == 3:
-        return HeadGrid(weights, spec.row_labels, spec.col_labels, mask=spec.mask, title=title)
-    return Heatmap(weights, spec.row_labels, spec.col_labels, mask=spec.mask, title=title)
+    if spec.weights.ndim == 3:
+        return Heads(spec, title)
+    return Heatmap(spec.weights, spec.row_labels, spec.col_labels, mask=spec.mask, title=title)
 
 
 def figures(step: Step, lang: str) -> list[RenderableType]:
@@ -266,7 +312,7 @@ def figures(step: Step, lang: str) -> list[RenderableType]:
     out: list[RenderableType] = []
     pending: Heatmap | None = None
     for spec in step.figures:
-        if isinstance(spec, HeatmapSpec) and np.ndim(spec.weights) == 2:
+        if isinstance(spec, HeatmapSpec) and spec.weights.ndim == 2:
             drawn = _heatmap(spec, lang)
             if pending is not None:
                 out[-1] = SideBySide(pending, drawn)
@@ -289,15 +335,30 @@ def figures(step: Step, lang: str) -> list[RenderableType]:
 
 # ---------------------------------------------------------------- the page
 
-def checks_view(step: Step, lang: str) -> Table:
+class Hanging:
+    """`mark` then `text` wrapped to the rest of the width, later lines indented under the text."""
+
+    def __init__(self, mark: Text, text: Text) -> None:
+        self.mark, self.text = mark, text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.mark.cell_len + 1
+        lines = console.render_lines(Paragraph(self.text), options.update_width(max(1, options.max_width - indent)),
+                                     pad=False)
+        for index, line in enumerate(lines):
+            if index == 0:
+                yield from self.mark.render(console)
+                yield Segment(" ")
+            else:
+                yield Segment(" " * indent)
+            yield from line
+            yield Segment.line()
+
+
+def checks_view(step: Step, lang: str) -> Group:
     """✓ or ✗ and what was checked, one per line, wrapped with a hanging indent."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
-    for item in step.checks:
-        mark = Text("✓", style=theme.GOOD) if item.passed else Text("✗", style=theme.BAD)
-        grid.add_row(mark, Paragraph(Text(_local(item.description, lang))))
-    return grid
+    return Group(*(Hanging(Text("✓", style=theme.GOOD) if item.passed else Text("✗", style=theme.BAD),
+                           Text(_local(item.description, lang))) for item in step.checks))
 
 
 class ReadNextView:
@@ -332,7 +393,7 @@ def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
     position = t("walk_step_position", k=index + 1, n=len(walk.steps))
     parts.append(Paragraph(Text(f"{position} · {_local(step.title, lang)}", style=theme.TITLE)))
     if step.formula:
-        parts += [Text(""), Paragraph(Text(step.formula, style=theme.CODE))]
+        parts += [Text(""), Paragraph(Text(_local(step.formula, lang), style=theme.CODE))]
     for array in step.arrays:
         parts += [Text(""), ArrayView(array, lang)]
     for figure in figures(step, lang):
@@ -359,5 +420,5 @@ def walk_list(rows: list[tuple[str, Localized | None, Localized | None]], lang: 
         cell = Text(_local(title, lang), style=theme.TITLE)
         if description is not None:
             cell.append("\n" + _local(description, lang))
-        table.add_row(walk_id, Paragraph(cell))
+        table.add_row(Text(walk_id), Paragraph(cell))
     return Group(table, Paragraph(Text(t("walk_list_hint"), style=theme.MUTED)))

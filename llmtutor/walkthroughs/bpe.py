@@ -112,7 +112,7 @@ def build(options: WalkOptions) -> Walkthrough:
     known = set(vocab)
     unknown = sorted({s for word in tokens for s in word if s not in known})
 
-    steps = [Step(say("walk_bpe_corpus_title"), "word → c₁ c₂ … c_m </w>",
+    steps = [Step(say("walk_bpe_corpus_title"), say("walk_f_bpe_corpus"),
                   (), say("walk_bpe_corpus_text", words=len(CORPUS), total=sum(f for _, f in CORPUS),
                           size=len(start_vocab), vocab=" ".join(start_vocab)),
                   (check(len(start_vocab) == len(set(start_vocab)), "walk_check_vocab_start",
@@ -127,7 +127,7 @@ def build(options: WalkOptions) -> Walkthrough:
                         title=say("walk_bpe_top_pairs", k=len(merge.top_pairs)), marked_row=0)
         steps.append(Step(
             say("walk_bpe_merge_title", k=number, a=a, b=b),
-            f"({a}, {b}) → {a}{b}      count = {merge.count}",
+            say("walk_f_bpe_merge", a=a, b=b, ab=a + b, count=merge.count),
             (), say("walk_bpe_merge_text", a=a, b=b, ab=a + b, count=merge.count, before=merge.vocab_size - 1,
                     after=merge.vocab_size),
             (check(merge.count == merge.top_pairs[0][1], "walk_check_most_frequent", count=merge.count),
@@ -138,7 +138,7 @@ def build(options: WalkOptions) -> Walkthrough:
 
     rejoined = all("".join(symbols) == word + END for word, symbols in zip(words, tokens))
     steps.append(Step(
-        say("walk_bpe_text_title"), "tokens = apply merges 1 … k, in order, to each word + </w>",
+        say("walk_bpe_text_title"), say("walk_f_bpe_text"),
         (), say("walk_bpe_text_text", learned=len(merges), asked=options.merges, size=len(vocab),
                 vocab=" ".join(vocab[len(start_vocab):]) or "∅"),
         (check(rejoined, "walk_check_tokens_spell"),

@@ -24,7 +24,7 @@ from llmtutor.walkthroughs.steps import BarsSpec, NamedArray, Step, TableSpec, W
 
 D = 32
 BLOCK = 128
-REPEATS = 3
+REPEATS = 5
 MIB = 2**20
 SHOWN_ROWS = 4
 
@@ -92,21 +92,22 @@ def build(options: WalkOptions) -> Walkthrough:
     mem_ratio = ratios([float(b) for b in weights_bytes])
 
     steps = [
-        Step(say("walk_cost_matrix_title"), "weights: n × n × 8 bytes      2n → (2n)² = 4n²",
+        Step(say("walk_cost_matrix_title"), say("walk_f_cost_matrix"),
              (), say("walk_cost_matrix_text"),
              (check(all(r == 4 for r in mem_ratio[1:]), "walk_check_memory_quadruples"),),
              (TableSpec((say("walk_col_n"), say("walk_col_cells"), say("walk_col_mib"), say("walk_col_ratio")),
                         tuple((n, n * n, b / MIB, "" if r is None else f"×{r:.1f}")
                               for n, b, r in zip(ns, weights_bytes, mem_ratio))),
               BarsSpec(labels, tuple(b / MIB for b in weights_bytes), "MiB", say("walk_cost_matrix_bars"), 3))),
-        Step(say("walk_cost_time_title"), f"time ∝ n²·d      (Q·Kᵀ: n×{D} by {D}×n,  weights·V: n×n by n×{D})",
+        Step(say("walk_cost_time_title"), say("walk_f_cost_time", d=D),
              (), say("walk_cost_time_text", d=D, repeats=REPEATS),
              (check(last_ratio > 2, "walk_check_time_growth", a=ns[-2] if len(ns) > 1 else ns[-1], b=ns[-1],
                     ratio=last_ratio),),
              (TableSpec((say("walk_col_n"), say("walk_col_ms"), say("walk_col_ratio")),
-                        tuple((n, ms, "" if r is None else f"×{r:.1f}") for n, ms, r in zip(ns, naive_ms, time_ratio))),
+                        tuple((n, ms, "" if r is None else f"×{r:.1f}")
+                              for n, ms, r in zip(ns, naive_ms, time_ratio))),
               BarsSpec(labels, tuple(naive_ms), "ms", say("walk_cost_time_bars"), 2))),
-        Step(say("walk_cost_tiled_title"), f"for each {BLOCK}×{BLOCK} tile:  m, l, acc ← online softmax      memory ∝ n·d",
+        Step(say("walk_cost_tiled_title"), say("walk_f_cost_tiled", block=BLOCK),
              (), say("walk_cost_tiled_text", block=BLOCK),
              (check(tiled_peak[-1] < naive_peak[-1], "walk_check_tiled_smaller", n=ns[-1],
                     tiled=tiled_peak[-1] / MIB, naive=naive_peak[-1] / MIB),),
@@ -115,7 +116,8 @@ def build(options: WalkOptions) -> Walkthrough:
                         tuple((n, a / MIB, b / MIB, ms) for n, a, b, ms in zip(ns, naive_peak, tiled_peak, tiled_ms))),
               BarsSpec(labels, tuple(b / MIB for b in tiled_peak), "MiB", say("walk_cost_tiled_bars"), 3))),
         Step(say("walk_cost_same_title"), "tiled(Q, K, V) = softmax(Q·Kᵀ/√d)·V",
-             (NamedArray("output (naive)", out_naive[:SHOWN_ROWS]), NamedArray("output (tiled)", out_tiled[:SHOWN_ROWS])),
+             (NamedArray("output (naive)", out_naive[:SHOWN_ROWS]),
+              NamedArray("output (tiled)", out_tiled[:SHOWN_ROWS])),
              say("walk_cost_same_text", n=ns[-1], rows=SHOWN_ROWS),
              (check(diff < 1e-10, "walk_check_tiled_same", diff=diff),)),
     ]

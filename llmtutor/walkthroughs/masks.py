@@ -15,7 +15,8 @@ import numpy as np
 from llmtutor.attention import (causal_mask, embed_tokens, projection_weights, scaled_dot_product_attention,
                                 sinusoidal_positional_encoding, tokenize)
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
-from llmtutor.walkthroughs.steps import HeatmapSpec, NamedArray, Step, TableSpec, Walkthrough, check, plain, say
+from llmtutor.walkthroughs.steps import (HeatmapSpec, NamedArray, Step, TableSpec, Walkthrough, check, plain, say,
+                                         sentence)
 
 
 def sees(tokens: list[str], mask: np.ndarray) -> list[list[str]]:
@@ -43,24 +44,24 @@ def build(options: WalkOptions) -> Walkthrough:
     error_causal = float(np.abs(w_causal.sum(-1) - 1).max())
     hidden = n * (n - 1) // 2
     pick = 1 if n > 1 else 0  # the token BERT is asked to fill in
-    blanked = " ".join("[MASK]" if i == pick else token for i, token in enumerate(tokens))
+    blanked = sentence("[MASK]" if i == pick else token for i, token in enumerate(tokens))
 
     def sees_table(lists: list[list[str]]) -> TableSpec:
         return TableSpec((say("walk_col_token"), say("walk_col_sees")),
-                         tuple((token, " ".join(seen)) for token, seen in zip(tokens, lists)))
+                         tuple((token, sentence(seen)) for token, seen in zip(tokens, lists)))
 
     steps = [
         Step(say("walk_mk_scores_title"), "S = Q·Kᵀ / √d_k      (n, n)",
              (NamedArray("scaled_scores", scaled_scores, labels, labels),),
              say("walk_mk_scores_text", n=n, dk=d_k, seed=seed),
              (check(scaled_scores.shape == (n, n), "walk_check_shape", name="scaled_scores", shape=(n, n)),)),
-        Step(say("walk_mk_both_title"), "mask[i, j] = True for every i, j      weights = softmax(S)",
+        Step(say("walk_mk_both_title"), say("walk_f_mk_both"),
              (NamedArray("weights_bidirectional", w_both, labels, labels),),
              say("walk_mk_both_text"),
              (check(error_both < 1e-9, "walk_check_rows_sum", error=error_both),
               check(np.all(w_both > 0), "walk_check_all_positive")),
              (HeatmapSpec(w_both, labels, labels, None, say("walk_mk_both_heat")), sees_table(sees_both))),
-        Step(say("walk_mk_causal_title"), "mask[i, j] = (j ≤ i)      weights = softmax(S, hidden = −∞)",
+        Step(say("walk_mk_causal_title"), "mask[i,j] = (j ≤ i)      weights = softmax(where(mask, S, −∞))",
              (NamedArray("mask_causal", causal.astype(np.int8), labels, labels, note=say("walk_mask_note")),
               NamedArray("weights_causal", w_causal, labels, labels)),
              say("walk_mk_causal_text"),
@@ -72,7 +73,7 @@ def build(options: WalkOptions) -> Walkthrough:
         Step(say("walk_mk_compare_title"), "BERT: P(x_i | x_≠i)      GPT: P(x_i | x_<i)",
              (),
              say("walk_mk_compare_text", blanked=blanked, answer=tokens[pick],
-                 prefix=" ".join(tokens[:pick]) or "∅", following=tokens[pick]),
+                 prefix=sentence(tokens[:pick]) or "∅", following=tokens[pick]),
              (check(np.allclose(out_causal[-1], out_both[-1]), "walk_check_last_output_same", token=tokens[-1]),
               check(n == 1 or not np.allclose(out_causal[0], out_both[0]), "walk_check_first_output_differs",
                     token=tokens[0])),

@@ -14,7 +14,7 @@ import numpy as np
 from llmtutor.attention import (causal_mask, embed_tokens, merge_heads, multi_head_attention, projection_weights,
                                 scaled_dot_product_attention, sinusoidal_positional_encoding, split_heads, tokenize)
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
-from llmtutor.walkthroughs.steps import HeatmapSpec, NamedArray, Step, Walkthrough, check, plain, say
+from llmtutor.walkthroughs.steps import HeatmapSpec, NamedArray, Step, Walkthrough, check, listing, plain, say
 
 
 def build(options: WalkOptions) -> Walkthrough:
@@ -50,13 +50,15 @@ def build(options: WalkOptions) -> Walkthrough:
         Step(say("walk_mh_weights_title"), "W_q, W_k, W_v: (d, d)",
              (NamedArray("W_q", w_q), NamedArray("W_k", w_k), NamedArray("W_v", w_v)),
              say("walk_mh_weights_text", d=d, seed=seed),
-             (check(w_q.shape == w_k.shape == w_v.shape == (d, d), "walk_check_shapes", names="W_q, W_k, W_v",
+             (check(w_q.shape == w_k.shape == w_v.shape == (d, d), "walk_check_shapes",
+                    names=listing("W_q", "W_k", "W_v"),
                     shape=(d, d)),)),
         Step(say("walk_mh_project_title"), "Q = X·W_q    K = X·W_k    V = X·W_v      (n, d)",
              (NamedArray("Q", q_full, labels), NamedArray("K", k_full, labels), NamedArray("V", v_full, labels)),
              say("walk_mh_project_text"),
-             (check(q_full.shape == (n, d), "walk_check_shapes", names="Q, K, V", shape=(n, d)),)),
-        Step(say("walk_mh_split_title"), f"Q_h = Q[:, h·{d_head} : (h+1)·{d_head}]      (n, d) → ({h}, n, {d_head})",
+             (check(q_full.shape == (n, d), "walk_check_shapes", names=listing("Q", "K", "V"), shape=(n, d)),)),
+        Step(say("walk_mh_split_title"),
+             f"Q_h = Q[:, h·{d_head} : (h+1)·{d_head}]      (n, d) → ({h}, n, {d_head})",
              (NamedArray("Q (heads)", q, labels),),
              say("walk_mh_split_text", h=h, dh=d_head, d=d),
              (check(q.shape == (h, n, d_head), "walk_check_shape", name="Q (heads)", shape=(h, n, d_head)),
@@ -65,7 +67,8 @@ def build(options: WalkOptions) -> Walkthrough:
              (NamedArray("weights", weights, labels, labels),),
              say("walk_mh_attend_text", dh=d_head),
              (check(row_error < 1e-9, "walk_check_rows_sum", error=row_error),
-              check(np.all(weights[:, ~mask] == 0), "walk_check_masked_zero", hidden=int((~mask).sum()) * h),
+              check(np.all(weights[:, ~mask] == 0), "walk_check_masked_zero" if options.causal
+                    else "walk_check_nothing_masked", hidden=int((~mask).sum()) * h),
               check(h == 1 or head_spread > 0, "walk_check_heads_differ", diff=head_spread)),
              (HeatmapSpec(weights, labels, labels, mask if options.causal else None, say("walk_heads_title", h=h)),)),
         Step(say("walk_mh_concat_title"), f"heads_h = weights_h·V_h ({h}, n, {d_head})  →  concat (n, {d})",

@@ -16,7 +16,7 @@ from llmtutor.attention import embed_tokens, multi_head_attention, projection_we
 from llmtutor.attention import tokenize
 from llmtutor.errors import TutorError
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
-from llmtutor.walkthroughs.steps import NamedArray, Step, ValueGridSpec, Walkthrough, check, plain, say
+from llmtutor.walkthroughs.steps import NamedArray, Step, ValueGridSpec, Walkthrough, check, plain, say, sentence
 
 TABLE_ROWS = 24  # positions drawn in the picture of the table, so its waves show
 
@@ -56,21 +56,22 @@ def build(options: WalkOptions) -> Walkthrough:
     pairs = pe[:, 0::2] ** 2 + pe[:, 1::2] ** 2                           # sin² + cos² per column pair
 
     steps = [
-        Step(say("walk_ps_table_title"), "PE[pos, 2i] = sin(pos / 10000^(2i/d))\nPE[pos, 2i+1] = cos(pos / 10000^(2i/d))",
-             (NamedArray("PE", pe, tuple(f"{i} {t}" for i, t in enumerate(tokens))),),
+        Step(say("walk_ps_table_title"),
+             "PE[pos, 2i] = sin(pos / 10000^(2i/d))\nPE[pos, 2i+1] = cos(pos / 10000^(2i/d))",
+             (NamedArray("PE", pe, tuple(f"{t} ({i})" for i, t in enumerate(tokens))),),
              say("walk_ps_table_text", d=d, rows=table.shape[0]),
              (check(np.all(np.abs(table) <= 1), "walk_check_pe_range"),
               check(np.allclose(pe[0, 0::2], 0) and np.allclose(pe[0, 1::2], 1), "walk_check_pe_row0"),
               check(np.allclose(pairs, 1), "walk_check_pe_circle")),
              (ValueGridSpec(table, tuple(str(i) for i in range(table.shape[0])), say("walk_ps_table_heat")),)),
-        Step(say("walk_ps_plain_title"), "output = Attention(E)      (no positions)",
+        Step(say("walk_ps_plain_title"), "X = E      output = Attention(X)",
              (NamedArray("E", e, labels), NamedArray("output_no_pe", out_plain, labels)),
              say("walk_ps_plain_text", seed=seed),
              (check(out_plain.shape == (n, d), "walk_check_shape", name="output_no_pe", shape=(n, d)),)),
-        Step(say("walk_ps_shuffle_title"), "Attention(P·E) = P·Attention(E)      P: a permutation",
+        Step(say("walk_ps_shuffle_title"), "Attention(P·E) = P·Attention(E)",
              (NamedArray("output_no_pe_shuffled", out_plain_shuffled, shuffled_labels),
               NamedArray("output_no_pe[perm]", out_plain[order], shuffled_labels)),
-             say("walk_ps_shuffle_text", original=" ".join(tokens), shuffled=" ".join(shuffled)),
+             say("walk_ps_shuffle_text", original=sentence(tokens), shuffled=sentence(shuffled)),
              (check(diff_plain < 1e-9, "walk_check_permuted_same", diff=diff_plain),)),
         Step(say("walk_ps_with_title"), "X = E + PE      Attention(P·E + PE) ≠ P·Attention(E + PE)",
              (NamedArray("output_pe_shuffled", out_pe_shuffled, shuffled_labels),

@@ -85,8 +85,8 @@ def options_for(walk_id: str, given: dict[str, object], lang: str) -> WalkOption
     entry = REGISTRY[walk_id]
     unused = [FLAGS[name] for name in given if name not in entry.options]
     if unused:
-        usable = ", ".join(FLAGS[name] for name in entry.options)
-        raise TutorError("walk_option_unused", name=walk_id, options=", ".join(unused), usable=usable)
+        usable = " ".join(FLAGS[name] for name in entry.options)
+        raise TutorError("walk_option_unused", name=walk_id, options=" ".join(unused), usable=usable)
     values = {**DEFAULTS, "text": DEFAULT_TEXT.get(lang, DEFAULT_TEXT["en"]), **given}
     options = WalkOptions(**values)
     _check(options, entry)

@@ -15,7 +15,7 @@ import numpy as np
 from llmtutor.attention import (causal_mask, embed_tokens, projection_weights, scaled_dot_product_attention,
                                 sinusoidal_positional_encoding, softmax, tokenize)
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
-from llmtutor.walkthroughs.steps import HeatmapSpec, NamedArray, Step, Walkthrough, check, plain, say
+from llmtutor.walkthroughs.steps import HeatmapSpec, NamedArray, Step, Walkthrough, check, listing, plain, say
 
 
 def build(options: WalkOptions) -> Walkthrough:
@@ -60,9 +60,9 @@ def build(options: WalkOptions) -> Walkthrough:
         Step(say("walk_sa_qkv_title"), "Q = X·W_q    K = X·W_k    V = X·W_v",
              (NamedArray("Q", q, labels), NamedArray("K", k, labels), NamedArray("V", v, labels)),
              say("walk_sa_qkv_text"),
-             (check(q.shape == k.shape == v.shape == (n, d_k), "walk_check_shapes", names="Q, K, V",
+             (check(q.shape == k.shape == v.shape == (n, d_k), "walk_check_shapes", names=listing("Q", "K", "V"),
                     shape=(n, d_k)),)),
-        Step(say("walk_sa_scores_title"), "scores = Q·Kᵀ      scores[i, j] = Σ Q[i, c]·K[j, c]",
+        Step(say("walk_sa_scores_title"), "scores = Q·Kᵀ      scores[i,j] = Σ_c Q[i,c]·K[j,c]",
              (NamedArray("scores", scores, labels, labels),),
              say("walk_sa_scores_text"),
              (check(scores.shape == (n, n), "walk_check_shape", name="scores", shape=(n, n)),
@@ -72,20 +72,21 @@ def build(options: WalkOptions) -> Walkthrough:
              say("walk_sa_scale_text", dk=d_k, root=np.sqrt(d_k)),
              (check(np.allclose(scaled_scores * np.sqrt(d_k), scores), "walk_check_scaled",
                     before=float(scores.std()), after=float(scaled_scores.std())),)),
-        Step(say("walk_sa_mask_title"), "masked[i, j] = scaled_scores[i, j] if mask[i, j] else −∞",
+        Step(say("walk_sa_mask_title"), "masked[i,j] = scaled_scores[i,j] if mask[i,j] else −∞",
              (NamedArray("mask", mask.astype(np.int8), labels, labels, note=say("walk_mask_note")),
               NamedArray("masked_scores", masked_scores, labels, labels)),
              say("walk_sa_mask_causal_text" if options.causal else "walk_sa_mask_none_text"),
              (check(hidden == (n * (n - 1) // 2 if options.causal else 0), "walk_check_hidden",
                     hidden=hidden, total=n * n),)),
-        Step(say("walk_sa_softmax_title"), "weights[i, j] = exp(masked[i, j]) / Σ_k exp(masked[i, k])",
+        Step(say("walk_sa_softmax_title"), "weights[i,j] = exp(masked[i,j]) / Σ_k exp(masked[i,k])",
              (NamedArray("weights", weights, labels, labels),),
              say("walk_sa_softmax_text"),
              (check(row_error < 1e-9, "walk_check_rows_sum", error=row_error),
-              check(np.all(weights[~mask] == 0), "walk_check_masked_zero", hidden=hidden),
+              check(np.all(weights[~mask] == 0), "walk_check_masked_zero" if hidden else "walk_check_nothing_masked",
+                    hidden=hidden),
               check(np.all((weights >= 0) & (weights <= 1)), "walk_check_in_unit")),
              (HeatmapSpec(weights, labels, labels, mask if options.causal else None, say("walk_weights_title")),)),
-        Step(say("walk_sa_output_title"), "output = weights·V      output[i] = Σ_j weights[i, j]·V[j]",
+        Step(say("walk_sa_output_title"), "output = weights·V      output[i] = Σ_j weights[i,j]·V[j]",
              (NamedArray("output", output, labels),),
              say("walk_sa_output_text"),
              (check(output.shape == (n, d_k), "walk_check_shape", name="output", shape=(n, d_k)),

@@ -8,17 +8,44 @@ depend on the learner's language; `render/walk.py` draws a step, and nothing her
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Union
-
-import numpy as np
+from typing import TYPE_CHECKING, Union
 
 from llmtutor.i18n import Localized, message
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 def say(key: str, **params: object) -> Localized:
-    """The message `key` of walk.yaml in both languages, `{placeholders}` (with format specs) filled."""
-    return Localized(en=message(key, "en", **params), zh=message(key, "zh", **params))
+    """The message `key` of walk.yaml in both languages, `{placeholders}` (with format specs) filled.
+
+    A Localized parameter fills each language with its own text.
+    """
+
+    def filled(lang: str) -> str:
+        return message(key, lang, **{name: value.get(lang) if isinstance(value, Localized) else value
+                                     for name, value in params.items()})
+    return Localized(en=filled("en"), zh=filled("zh"))
+
+
+def sentence(tokens) -> str:
+    """Tokens joined back into text: a space between two narrow tokens, none next to a Chinese character."""
+    def wide(text: str) -> bool:
+        return bool(text) and unicodedata.east_asian_width(text[0]) in ("W", "F")
+
+    out = ""
+    for token in tokens:
+        if out and not (wide(out[-1]) or wide(token)):
+            out += " "
+        out += token
+    return out
+
+
+def listing(*names: str) -> Localized:
+    """Names as a list: "Q, K, V" in English, "Q、K、V" in Chinese."""
+    return Localized(en=", ".join(names), zh="、".join(names))
 
 
 @dataclass(frozen=True)
@@ -106,7 +133,7 @@ class Step:
     """
 
     title: Localized
-    formula: str = ""
+    formula: str | Localized = ""  # mathematics or code; Localized where it holds words
     arrays: tuple[NamedArray, ...] = ()
     explanation: Localized | None = None
     checks: tuple[Check, ...] = ()
@@ -132,6 +159,8 @@ class Walkthrough:
 
 def plain(value: object) -> object:
     """`value` with arrays as nested lists and -inf/NaN as None, ready for json.dumps."""
+    import numpy as np  # here, so that listing the walkthroughs stays free of NumPy
+
     if isinstance(value, np.ndarray):
         if value.dtype == np.bool_ or np.issubdtype(value.dtype, np.integer):
             return value.tolist()

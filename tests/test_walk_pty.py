@@ -1,0 +1,42 @@
+"""`llmtutor walk` in a real pseudo-terminal: Enter moves on, b goes back, q quits."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pexpect
+
+TIMEOUT = 10
+
+
+def spawn(home, *args):
+    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
+           "LLMTUTOR_LANG": "en"}
+    return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
+                         dimensions=(40, 80))
+
+
+def test_enter_moves_on_b_goes_back_q_quits(tmp_path):
+    child = spawn(tmp_path, "walk", "self-attention")
+    child.expect("step 1/")
+    child.expect("b back")  # the key hint: the page is drawn and waits for a key
+    child.send("\r")
+    child.expect("step 2/")
+    child.send("b")
+    child.expect("step 1/")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_space_through_the_last_step_ends_the_walkthrough(tmp_path):
+    child = spawn(tmp_path, "walk", "scaling")
+    for step in range(1, 5):
+        child.expect(f"step {step}/4")
+        child.expect("b back")
+        child.send(" ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
