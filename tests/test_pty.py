@@ -10,7 +10,7 @@ import sys
 import pexpect
 import pytest
 
-TIMEOUT = 20
+TIMEOUT = 30
 
 
 def spawn(home, *args, lang="en"):

@@ -7,7 +7,7 @@ import sys
 
 import pexpect
 
-TIMEOUT = 10
+TIMEOUT = 30
 
 
 def spawn(home, *args):
@@ -40,3 +40,15 @@ def test_space_through_the_last_step_ends_the_walkthrough(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_ctrl_c_leaves_a_walkthrough_cleanly(tmp_path):
+    child = spawn(tmp_path, "walk", "masks")
+    child.expect("step 1/")
+    child.expect("b back")
+    child.sendcontrol("c")
+    child.expect("Stopped")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
