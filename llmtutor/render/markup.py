@@ -1,6 +1,6 @@
 """Content text to Rich `Text`, honouring only the small documented markup.
 
-Paragraphs, `- ` bullets, `1. ` numbered items, `**bold**` and `` `code` ``. Everything else,
+Paragraphs, `- ` bullets, `1. ` numbered items, `**bold**`, `*italic*` and `` `code` ``. Everything else,
 Rich markup and escape sequences included, is shown exactly as written (control characters are
 replaced by visible symbols so they can never drive the terminal).
 """
@@ -17,7 +17,7 @@ from rich.text import Text
 from llmtutor.render import theme
 from llmtutor.render.wrap import Paragraph
 
-_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![\w*])")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
 
@@ -48,8 +48,10 @@ def inline(text: str, base_style: str = "") -> Text:
         result.append(visible(text[position:match.start()]))
         if match.group(1) is not None:
             result.append(visible(match.group(1)), style="bold")
-        else:
+        elif match.group(2) is not None:
             result.append(visible(match.group(2)), style=theme.CODE)
+        else:
+            result.append(visible(match.group(3)), style="italic")
         position = match.end()
     result.append(visible(text[position:]))
     return result
