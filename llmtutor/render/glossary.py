@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.cells import cell_len
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.course.model import Course, Term
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.markup import blocks, visible
+from llmtutor.render.wrap import Paragraph
 
 
 def term_view(course: Course, term: Term, lang: str) -> RenderableType:
@@ -28,9 +29,7 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
         parts += [Text(""), formula]
     if term.example is not None:
         parts += [Text(""), Text(t("explain_example"), style="bold"), blocks(term.example.get(lang))]
-    links = Table.grid(padding=(0, 1))
-    links.add_column(no_wrap=True, style="bold")
-    links.add_column(ratio=1, overflow="fold")
+    rows: list[tuple[str, Text]] = []
     related = [course.term(r) for r in term.related]
     if related:
         names = Text()
@@ -38,20 +37,33 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
             names.append(", " if index else "")
             names.append(visible(rel.name.get(lang)))
             names.append(f" ({rel.id})", style=theme.MUTED)
-        links.add_row(t("explain_related"), names)
+        rows.append((t("explain_related"), names))
     for lesson in course.lessons_teaching(term.id):
-        links.add_row(t("explain_lesson"), Text.assemble((f"llmtutor learn {lesson.id}", theme.CODE),
-                                                          "  " + visible(lesson.title.get(lang))))
+        rows.append((t("explain_lesson"), Text.assemble((f"llmtutor learn {lesson.id}", theme.CODE),
+                                                        "  " + visible(lesson.title.get(lang)))))
     walks = list(dict.fromkeys(term.walkthroughs + tuple(
         w.id for w in course.walkthroughs if term.id in w.terms)))
     for walk_id in walks:
-        links.add_row(t("explain_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE))
-    parts += [Text(""), links]
+        rows.append((t("explain_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE)))
+    parts += [Text(""), *label_rows(rows)]
     return Panel(Group(*parts), box=box.ROUNDED, padding=(0, 1), border_style=theme.MUTED,
                  title=Text(term.id, style=theme.MUTED), title_align="right")
 
 
-def terms_table(course: Course, lang: str) -> Table:
+def label_rows(rows: list[tuple[str, Text]]) -> list[Paragraph]:
+    """ "Label  text" lines with the labels in one column and wrapped text hanging under the text."""
+    width = max((cell_len(label) for label, _ in rows), default=0) + 1
+    lines = []
+    for label, text in rows:
+        line = Text(label + " " * (width - cell_len(label)), style="bold")
+        line.append_text(text)
+        lines.append(Paragraph(line, hang=width))
+    return lines
+
+
+def terms_table(course: Course, lang: str):
+    from rich.table import Table
+
     other = "en" if lang == "zh" else "zh"
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT)

@@ -11,7 +11,6 @@ import re
 import unicodedata
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.render import theme
@@ -88,6 +87,8 @@ def blocks(text: str) -> Group:
             parts.append(Paragraph(inline(_join(paragraph))))
             paragraph.clear()
         if items:
+            from rich.table import Table  # only bodies with lists need it (start-up time)
+
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True, justify="right")
             grid.add_column(ratio=1, overflow="fold")

@@ -51,11 +51,15 @@ def units(text: str) -> list[tuple[int, int, bool]]:
     return pieces
 
 
-def break_offsets(text: str, width: int) -> list[int]:
-    """Offsets at which to start new lines so no line is wider than `width` cells."""
+def break_offsets(text: str, width: int, later_width: int | None = None) -> list[int]:
+    """Offsets at which to start new lines so no line is wider than `width` cells.
+
+    `later_width` (default `width`) is the room on every line after the first.
+    """
     offsets: list[int] = []
     x = 0
-    width = max(1, width)
+    first, later = max(1, width), max(1, later_width or width)
+    width = first
     for start, end, space in units(text):
         size = cell_len(text[start:end])
         if space:
@@ -63,13 +67,13 @@ def break_offsets(text: str, width: int) -> list[int]:
             continue
         if x and x + size > width:
             offsets.append(start)
-            x = 0
+            x, width = 0, later
         if size > width:  # a word wider than the line: fold it by characters
             for k in range(start, end):
                 w = cell_len(text[k])
                 if x and x + w > width:
                     offsets.append(k)
-                    x = 0
+                    x, width = 0, later
                 x += w
         else:
             x += size
@@ -77,10 +81,14 @@ def break_offsets(text: str, width: int) -> list[int]:
 
 
 class Paragraph:
-    """A `Text` that wraps with `break_offsets` (styles kept)."""
+    """A `Text` that wraps with `break_offsets` (styles kept).
 
-    def __init__(self, text: Text) -> None:
+    `hang` indents every wrapped line after the first by that many cells (for "label  text" rows).
+    """
+
+    def __init__(self, text: Text, hang: int = 0) -> None:
         self.text = text
+        self.hang = hang
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
@@ -90,9 +98,13 @@ class Paragraph:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
+        hang = self.hang if self.hang < width // 2 else 0
         for line in self.text.split("\n", allow_blank=True):
-            for piece in line.divide(break_offsets(line.plain, width)):
+            pieces = line.divide(break_offsets(line.plain, width, width - hang))
+            for index, piece in enumerate(pieces):
                 piece.rstrip()
+                if index and hang:
+                    piece = Text(" " * hang) + piece
                 piece.no_wrap = True
                 piece.overflow = "crop"
                 piece.end = "\n"
