@@ -182,3 +182,13 @@ def test_shell_completion_offers_terms_and_lessons(tmp_path):
     env["COMP_WORDS"], env["COMP_CWORD"] = "llmtutor learn atte", "2"
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["attention"]
+
+
+def test_titles_with_markup_print_literally_everywhere(tutor, tmp_path):
+    from packs import LESSON
+
+    pack = write_pack(tmp_path / "pack", lesson=LESSON.replace("title: {en: Pack basics,", "title: {en: \"[red]Pack[/red] basics\","))
+    for args in (("lessons",), ("learn", "pack-basics", "--all"), ()):
+        result = tutor("--content-dir", str(pack), *args)
+        assert result.exit_code == 0, result.output
+        assert "[red]Pack[/red]" in result.output, args

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.text import Text
 
 from llmtutor.cli.course_commands import complete_topic
 from llmtutor.cli.state import SESSION, console, error_console, print_json, warn
@@ -135,7 +136,7 @@ def _ask(out, presented) -> str:
     from llmtutor.quiz.grading import is_valid_syntax
 
     while True:
-        answer = out.input(f"[bold cyan]{t('quiz_prompt')}[/]: ")
+        answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
         if not answer.strip() or is_valid_syntax(presented, answer):
             return answer
         out.print(t("quiz_bad_syntax", hint=t("quiz_type_" + presented.question.type)), style="yellow")

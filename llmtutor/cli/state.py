@@ -60,12 +60,15 @@ SESSION = Session()
 
 
 def console() -> Console:
-    """The console for normal output (Rich honours NO_COLOR and plain pipes)."""
-    return Console(highlight=False)
+    """The console for normal output (Rich honours NO_COLOR and plain pipes).
+
+    Markup is off: messages carry titles, paths and answers that must print as written.
+    """
+    return Console(highlight=False, markup=False)
 
 
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 def say(out: Console, text: str, style: str = "") -> None:

@@ -25,7 +25,7 @@ def figure_view(figure: Figure, lang: str) -> RenderableType:
         body = Panel(art, box=box.ROUNDED, expand=False, padding=(0, 1), border_style=theme.MUTED)
     if figure.caption is None:
         return body
-    return Group(body, Text(visible(figure.caption.get(lang)), style="italic dim"))
+    return Group(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
 
 
 def _timeline(figure: Figure, lang: str) -> Table:
