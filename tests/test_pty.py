@@ -96,3 +96,17 @@ def test_a_whole_quiz_in_either_language(tmp_path, lang, heading):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_closed_terminal_during_a_quiz_keeps_the_answers(tmp_path):
+    import signal
+
+    child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "5", "--count", "3")
+    child.expect("Your answer")
+    child.sendline("true")
+    child.expect("Question 2/3")
+    child.expect("Your answer")
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert progress(tmp_path)["questions_answered"] == 1

@@ -171,3 +171,9 @@ def test_quiz_screens_in_chinese(tutor):
                    input="\n\n")
     assert "第 1/2 题" in result.output
     assert "得分" in result.output
+
+
+def test_a_quiz_without_topic_prefers_what_the_learner_studied(tutor):
+    tutor("learn", "gpt-vs-bert", "--all")
+    result = tutor.json("quiz", "--count", "5", "--json", "--answers", "-", input="\n" * 5)
+    assert {q["id"].rsplit("-", 1)[0] for q in result["questions"]} == {"gpt-vs-bert"}
