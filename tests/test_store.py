@@ -103,3 +103,18 @@ def test_concurrent_writers_lose_no_answers(learner_home):
     assert store.connection.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 200
     assert store.connection.execute("SELECT SUM(total) FROM quiz_sessions").fetchone()[0] == 200
     store.close()
+
+
+def test_default_folders_are_the_platform_ones(monkeypatch):
+    import platformdirs
+
+    from llmtutor import paths
+
+    for value in (None, "/srv/xdg", "relative/ignored"):
+        for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            if value is None:
+                monkeypatch.delenv(variable, raising=False)
+            else:
+                monkeypatch.setenv(variable, value)
+        assert str(paths.user_data_dir()) == platformdirs.user_data_dir("llmtutor", appauthor=False)
+        assert str(paths.user_cache_dir()) == platformdirs.user_cache_dir("llmtutor", appauthor=False)

@@ -162,7 +162,7 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
     return value
 
 
-# Which module defines each command; a run that names one command imports only that module.
+# Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
     "validate": "course_commands", "attention": "attention_commands", "walk": "walk_commands",
@@ -170,18 +170,17 @@ COMMAND_MODULES = {
 }
 
 
-def _modules_for(argv: list[str] | None) -> list[str]:
-    """The command modules to load for this command line (all of them for help or a typo)."""
-    everything = list(dict.fromkeys(COMMAND_MODULES.values()))
+def _commands_for(argv: list[str] | None) -> list[str]:
+    """The commands to register for this command line (all of them for help or a typo)."""
     if argv is None:
-        return everything
+        return list(COMMAND_MODULES)
     words = _global_options_first(list(argv))
     index = 0
     while index < len(words) and words[index].startswith("-"):
         index += 1 if "=" in words[index] or words[index] not in GLOBAL_OPTIONS_WITH_VALUE else 2
     if index >= len(words) or words[index] not in COMMAND_MODULES:
-        return everything
-    return [COMMAND_MODULES[words[index]]]
+        return list(COMMAND_MODULES)
+    return [words[index]]
 
 
 def create_app(argv: list[str] | None = None) -> typer.Typer:
@@ -214,8 +213,10 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
         if ctx.invoked_subcommand is None:
             course_commands.home()
 
-    for module_name in _modules_for(argv):
-        importlib.import_module(f"llmtutor.cli.{module_name}").register(app)
+    for name in _commands_for(argv):
+        module = importlib.import_module(f"llmtutor.cli.{COMMAND_MODULES[name]}")
+        function, help_key, epilog_key = module.COMMANDS[name]
+        app.command(name, help=t(help_key), epilog=t(epilog_key))(getattr(module, function))
     return app
 
 

@@ -12,8 +12,10 @@ from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 
 
-def register(app: typer.Typer) -> None:
-    app.command("attention", help=t("help_attention"), epilog=t("help_epilog_attention"))(attention)
+# command name → (function name, help key, epilog key); app.py registers what a run needs
+COMMANDS = {
+    "attention": ("attention", "help_attention", "help_epilog_attention"),
+}
 
 
 def attention(

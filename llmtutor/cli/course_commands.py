@@ -12,11 +12,13 @@ from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 
 
-def register(app: typer.Typer) -> None:
-    app.command("lessons", help=t("help_lessons"), epilog=t("help_epilog_lessons"))(lessons)
-    app.command("learn", help=t("help_learn"), epilog=t("help_epilog_learn"))(learn)
-    app.command("explain", help=t("help_explain"), epilog=t("help_epilog_explain"))(explain)
-    app.command("validate", help=t("help_validate"), epilog=t("help_epilog_validate"))(validate)
+# command name → (function name, help key, epilog key); app.py registers what a run needs
+COMMANDS = {
+    "lessons": ("lessons", "help_lessons", "help_epilog_lessons"),
+    "learn": ("learn", "help_learn", "help_epilog_learn"),
+    "explain": ("explain", "help_explain", "help_epilog_explain"),
+    "validate": ("validate", "help_validate", "help_epilog_validate"),
+}
 
 
 def _completion_course():
@@ -57,19 +59,19 @@ def _statuses() -> dict[str, str]:
 def home() -> None:
     from llmtutor.render.course_map import home_screen
 
-    course = SESSION.course()
+    course = SESSION.catalog()
     console().print(home_screen(course, _statuses(), SESSION.lang))
 
 
 def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"))) -> None:
     from llmtutor.render.course_map import lessons_table
 
-    course = SESSION.course()
+    course = SESSION.catalog()
     statuses = _statuses()
     if as_json:
         print_json([{"id": lesson.id, "order": lesson.order, "title": lesson.title.get(SESSION.lang),
-                     "summary": lesson.summary.get(SESSION.lang), "minutes": lesson.minutes, "status": statuses.get(lesson.id, "new"),
-                     "sections": len(lesson.sections)} for lesson in course.lessons])
+                     "summary": lesson.summary.get(SESSION.lang), "minutes": lesson.minutes, "status": statuses.get(lesson.id, "new")}
+                    for lesson in course.lessons])
         return
     console().print(lessons_table(course.lessons, statuses, SESSION.lang))
 
@@ -126,7 +128,7 @@ def explain(
     from llmtutor.course.lookup import best_match, normalise, suggestions
     from llmtutor.render.glossary import term_json, term_view, terms_table
 
-    course = SESSION.course()
+    course = SESSION.catalog()
     if not term_name:
         if as_json:
             print_json([term_json(course, term) for term in sorted(course.terms, key=lambda x: x.id)])

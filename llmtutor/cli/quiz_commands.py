@@ -16,11 +16,13 @@ from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 
 
-def register(app: typer.Typer) -> None:
-    app.command("quiz", help=t("help_quiz"), epilog=t("help_epilog_quiz"))(quiz)
-    app.command("review", help=t("help_review"), epilog=t("help_epilog_review"))(review)
-    app.command("progress", help=t("help_progress"), epilog=t("help_epilog_progress"))(progress)
-    app.command("export", help=t("help_export"), epilog=t("help_epilog_export"))(export)
+# command name → (function name, help key, epilog key); app.py registers what a run needs
+COMMANDS = {
+    "quiz": ("quiz", "help_quiz", "help_epilog_quiz"),
+    "review": ("review", "help_review", "help_epilog_review"),
+    "progress": ("progress", "help_progress", "help_epilog_progress"),
+    "export": ("export", "help_export", "help_epilog_export"),
+}
 
 
 ANSWERS_HELP = t("help_opt_answers")

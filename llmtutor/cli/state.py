@@ -23,16 +23,27 @@ class Session:
         return language()
 
     def course(self):
-        """The loaded course; TutorError (exit 1) if any content file is invalid."""
-        if self._course is None:
+        """The whole course; TutorError (exit 1) if any content file is invalid."""
+        if self._course is None or not self._course.complete:
             from llmtutor.course.loader import load_course
 
-            result = load_course(self.content_dirs)
-            if result.errors:
-                raise TutorError("content_invalid", exit_code=1, count=len(result.errors),
-                                 first=result.errors[0].text())
-            self._course = result.course
+            self._course = self._checked(load_course(self.content_dirs))
         return self._course
+
+    def catalog(self):
+        """Lesson titles, the glossary and walkthroughs only: enough for look-ups, and quicker."""
+        if self._course is None:
+            from llmtutor.course.loader import load_catalog
+
+            self._course = self._checked(load_catalog(self.content_dirs))
+        return self._course
+
+    @staticmethod
+    def _checked(result):
+        if result.errors:
+            raise TutorError("content_invalid", exit_code=1, count=len(result.errors),
+                             first=result.errors[0].text())
+        return result.course
 
     def store(self):
         """The progress store, opened on first use; tells the learner once if it had to improvise."""

@@ -10,8 +10,10 @@ from llmtutor.cli.state import SESSION, console, print_json, stdout_is_terminal
 from llmtutor.i18n import t
 
 
-def register(app: typer.Typer) -> None:
-    app.command("walk", help=t("walk_help"), epilog=t("walk_help_epilog"))(walk)
+# command name → (function name, help key, epilog key); app.py registers what a run needs
+COMMANDS = {
+    "walk": ("walk", "walk_help", "walk_help_epilog"),
+}
 
 
 def complete_walk(incomplete: str) -> list[tuple[str, str]]:

@@ -23,9 +23,9 @@ def cache_dir() -> Path:
     configured = os.environ.get("LLMTUTOR_CACHE", "").strip()
     if configured:
         return Path(configured).expanduser()
-    from platformdirs import user_cache_dir
+    from llmtutor.paths import user_cache_dir
 
-    return Path(user_cache_dir("llmtutor", appauthor=False))
+    return user_cache_dir()
 
 
 def identity(paths: list[Path]) -> str | None:

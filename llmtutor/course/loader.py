@@ -78,9 +78,13 @@ def pack_files(root: Path, shipped: bool = False) -> list[ContentFile]:
     ]
     files = []
     for folder, kind in layout:
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
-                files.append(ContentFile(path, kind, _shown(path, base), root))
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith((".yaml", ".yml")))
+        except OSError:  # no such folder in this pack
+            continue
+        for name in names:
+            path = folder / name
+            files.append(ContentFile(path, kind, _shown(path, base), root))
     walks = content / "walkthroughs.yaml"
     if walks.is_file():
         files.append(ContentFile(walks, "walkthroughs", _shown(walks, base), root))
@@ -176,6 +180,12 @@ def course_files(content_dirs: list[str] | None = None) -> tuple[list[ContentFil
     return files, problems
 
 
+def _cache_key_paths(files: list[ContentFile]) -> list[Path]:
+    # the code that shapes the model is part of the key, so a changed model never meets an old pickle
+    code = [Path(__file__).with_name(name) for name in ("model.py", "schema.py", "loader.py", "fields.py")]
+    return [item.path for item in files] + code
+
+
 def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -> LoadResult:
     """The course a learner studies: shipped content and extra packs (cached when valid)."""
     from llmtutor.course.cache import cached
@@ -183,7 +193,20 @@ def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -
     files, problems = course_files(content_dirs)
     if not use_cache or problems:
         return load_files(files, problems)
-    # the code that shapes the model is part of the key, so a changed model never meets an old pickle
-    code = [Path(__file__).with_name(name) for name in ("model.py", "schema.py", "loader.py", "fields.py")]
-    return cached("course", [item.path for item in files] + code, lambda: load_files(files, problems),
+    return cached("course", _cache_key_paths(files), lambda: load_files(files, problems),
                   keep=lambda result: not result.problems)
+
+
+def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
+    """The course without lesson bodies and questions (`Course.catalog`), for quick look-ups."""
+    from llmtutor.course.cache import cached
+
+    files, problems = course_files(content_dirs)
+    if problems:
+        return load_files(files, problems)
+
+    def build() -> LoadResult:
+        full = load_course(content_dirs)
+        return LoadResult(full.course.catalog(), full.problems)
+
+    return cached("catalog", _cache_key_paths(files), build, keep=lambda result: not result.problems)

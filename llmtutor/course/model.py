@@ -120,6 +120,15 @@ class Course:
         self.walkthroughs: list[WalkthroughInfo] = []
         self.questions: list[Question] = []
         self.term_index: dict[str, str] = {}
+        self.complete = True  # False for a catalog: lessons without their sections, no questions
+
+    def catalog(self) -> "Course":
+        """What look-ups need (lesson titles, the glossary, walkthroughs): a quarter of the size."""
+        light = Course()
+        light.lessons = [lesson._replace(sections=(), key_points=(), sources=()) for lesson in self.lessons]
+        light.terms, light.walkthroughs, light.term_index = self.terms, self.walkthroughs, self.term_index
+        light.complete = False
+        return light
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

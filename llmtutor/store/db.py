@@ -78,9 +78,9 @@ def data_home() -> Path:
     home = os.environ.get("LLMTUTOR_HOME", "").strip()
     if home:
         return Path(home).expanduser()
-    from platformdirs import user_data_dir
+    from llmtutor.paths import user_data_dir
 
-    return Path(user_data_dir("llmtutor", appauthor=False))
+    return user_data_dir()
 
 
 @dataclass
