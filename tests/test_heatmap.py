@@ -12,7 +12,10 @@ from rich.console import Console
 
 from llmtutor.errors import TutorError
 from llmtutor.i18n import set_language
-from llmtutor.render.heatmap import HeadGrid, Heatmap, clean_token, export_heatmap, fit_cells, pool_blocks
+from llmtutor.render.cells import clean_token, fit_cells
+from llmtutor.render.export import export_heatmap
+from llmtutor.render.head_grid import HeadGrid
+from llmtutor.render.heatmap import Heatmap, pool_blocks
 
 ENGLISH = ["The", "cat", "sat", "on", "the", "mat"]
 CHINESE = ["我", "爱", "北京", "天安门", "广场", "注意力机制"]

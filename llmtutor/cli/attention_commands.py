@@ -54,7 +54,7 @@ def attention(
     say(out, note, "dim")
     say(out, t("attention_read_more"), "dim")
     if export is not None:
-        from llmtutor.render.heatmap import export_heatmap
+        from llmtutor.render.export import export_heatmap
 
         export_heatmap(picture, export)
         error_console().print(t("attention_exported", path=str(export)))
@@ -64,7 +64,8 @@ def _picture(result, text: str, head: Optional[int], values: bool):
     from rich.console import Group
     from rich.text import Text
 
-    from llmtutor.render.heatmap import HeadGrid, Heatmap
+    from llmtutor.render.head_grid import HeadGrid
+    from llmtutor.render.heatmap import Heatmap
     from llmtutor.render.markup import visible
 
     n = len(result.tokens)

@@ -1,4 +1,6 @@
-"""Attention heatmaps: one head (`Heatmap`), several heads (`HeadGrid`), and export to SVG/HTML.
+"""Attention heatmaps: one matrix of weights as a Rich renderable (`Heatmap`) and its legend.
+
+Several heads: `render.head_grid`; saving as SVG/HTML: `render.export`; token text: `render.cells`.
 
 Rows are queries and columns are keys, each labelled with its token. The picture never computes
 attention; it only draws the weights it is given. Long sequences are shown through a window or
@@ -9,28 +11,23 @@ Positions shown to the learner (row ranges, column rulers, head numbers) count f
 
 from __future__ import annotations
 
-import copy
-import io
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from rich.cells import cell_len, split_graphemes
+from rich.cells import cell_len
 from rich.color import Color
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 from llmtutor.render import theme
+from llmtutor.render.cells import visible_units, stacked, clean_token, fit_cells
 
 POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
 MAX_CELL = 7  # widest cell (columns) used to fit a column label horizontally
@@ -53,66 +50,7 @@ _UNICODE = _Glyphs(shades=" ░▒▓█", masked="·", border="│", ellipsis="
 _ASCII = _Glyphs(shades=" .:+#", masked="x", border="|", ellipsis="~", focus=">")
 
 
-# ---------------------------------------------------------------- token text, measured in cells
-
-def clean_token(token: object) -> str:
-    """The token as literal, printable text: control characters become their ␀–␟ pictures,
-    invisible format characters are dropped, and a blank token shows as ␣."""
-    out = []
-    for ch in str(token):
-        code = ord(ch)
-        if code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif ch in "\u200d\ufe0f":  # joiners of emoji sequences are kept
-            out.append(ch)
-        else:
-            category = unicodedata.category(ch)
-            if category in ("Cc", "Cs", "Zl", "Zp"):
-                out.append("\ufffd")
-            elif category != "Cf":  # bidi overrides and zero-width marks would mislead the eye
-                out.append(ch)
-    text = "".join(out)
-    return text if text.strip() else "␣" * max(1, len(text))
-
-
-def _graphemes(text: str) -> list[tuple[str, int]]:
-    """The text as (grapheme, cells) pairs."""
-    spans, _ = split_graphemes(text)
-    return [(text[start:end], width) for start, end, width in spans]
-
-
-def fit_cells(text: str, width: int, align: str = "left", ellipsis: str = "…") -> str:
-    """`text` cut to `width` terminal cells (ending in `ellipsis` when cut), padded to exactly `width`."""
-    if width <= 0:
-        return ""
-    used = cell_len(text)
-    if used > width:
-        kept, used = [], 0
-        for grapheme, cells in _graphemes(text):
-            if used + cells > width - 1:
-                break
-            kept.append(grapheme)
-            used += cells
-        text, used = "".join(kept) + ellipsis, used + 1
-    pad = " " * (width - used)
-    return pad + text if align == "right" else text + pad
-
-
-def _units(text: str) -> list[str]:
-    """The visible graphemes of `text`, each one or two cells wide."""
-    return [grapheme for grapheme, cells in _graphemes(text) if cells > 0]
-
-
-def _vertical(text: str, width: int, height: int, ellipsis: str) -> list[str]:
-    """`text` stacked one grapheme per line, `height` lines of `width` cells."""
-    units = _units(text)
-    if len(units) > height:
-        units = units[: height - 1] + [ellipsis]
-    units += [""] * (height - len(units))
-    return [fit_cells(unit, width, ellipsis=ellipsis) for unit in units]
-
+# ---------------------------------------------------------------- labels
 
 def _ruler(starts: Sequence[int], cell_w: int, width: int) -> str:
     """Positions written at the left edge of their columns, skipping those that would collide."""
@@ -155,7 +93,7 @@ def _level_style(level: int) -> Style:
     return Style(bgcolor=Color.from_rgb(r, g, b), color="black" if level > 140 else "white")
 
 
-def _uses_colour(console: Console, color: bool | None) -> bool:
+def uses_colour(console: Console, color: bool | None) -> bool:
     if color is not None:
         return bool(color)
     return console.color_system is not None and not console.no_color
@@ -318,8 +256,8 @@ class Heatmap:
             line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
             return cell_w, [line]
         cell_w = max(min_cell, min(3, room))
-        height = min(MAX_LABEL_LINES, max(len(_units(label)) for label in view.col_labels))
-        stacks = [_vertical(label, cell_w, height, glyphs.ellipsis) for label in view.col_labels]
+        height = min(MAX_LABEL_LINES, max(len(visible_units(label)) for label in view.col_labels))
+        stacks = [stacked(label, cell_w, height, glyphs.ellipsis) for label in view.col_labels]
         return cell_w, ["".join(stack[i] for stack in stacks) for i in range(height)]
 
     # -- drawing --------------------------------------------------------------
@@ -353,7 +291,7 @@ class Heatmap:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        colour = _uses_colour(console, self.color)
+        colour = uses_colour(console, self.color)
         glyphs = _ASCII if options.ascii_only else _UNICODE
         n_q, n_k = self.weights.shape
         title = f"{self.title or t('heatmap_title')} ({n_q} × {n_k})"
@@ -383,7 +321,7 @@ class Heatmap:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         width = options.max_width
-        colour = _uses_colour(console, self.color)
+        colour = uses_colour(console, self.color)
         view = self._view(width, colour)
         label_w = self._row_label_width(view.labels(_UNICODE), width)
         cell_w, _ = self._header(view, width, label_w, self._min_cell(colour), _UNICODE)
@@ -420,7 +358,7 @@ class HeatmapLegend:
         return [ramp, notes]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        colour = _uses_colour(console, self.color)
+        colour = uses_colour(console, self.color)
         glyphs = _ASCII if options.ascii_only else _UNICODE
         for group in self._groups(colour, glyphs):
             line = group[0]
@@ -431,125 +369,3 @@ class HeatmapLegend:
                     yield Text.assemble(line, overflow="fold")
                     line = entry
             yield Text.assemble(line, overflow="fold")
-
-
-# ---------------------------------------------------------------- several heads
-
-class HeadGrid:
-    """Several heads side by side (in rows of a grid) when they fit, else one head and how to pick another.
-
-    weights: (h, n_q, n_k); mask: (n_q, n_k) or (h, n_q, n_k), True = may attend;
-    head: 0-based index to show only that head. All heads share one colour scale.
-    """
-
-    def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
-                 head: int | None = None, title: str | None = None, show_values: bool = False,
-                 color: bool | None = None, gap: int = 2) -> None:
-        self.weights = np.asarray(weights, dtype=float)
-        if self.weights.ndim != 3:
-            raise ValueError(f"weights must be 3-D (h, n_q, n_k), got shape {self.weights.shape}")
-        n_heads = self.weights.shape[0]
-        if head is not None and not 0 <= head < n_heads:
-            raise TutorError("heatmap_no_such_head", k=head + 1, h=n_heads)
-        masks = np.ones(self.weights.shape, bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), self.weights.shape)
-        self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
-        self.heads = [
-            Heatmap(self.weights[k], row_labels, col_labels, masks[k], title=t("heatmap_head", k=k + 1, h=n_heads),
-                    show_values=show_values, color=color, vmin=self.vmin, vmax=self.vmax, legend=False)
-            for k in range(n_heads)
-        ]
-        self.head, self.title, self.color, self.gap = head, title, color, gap
-
-    def _columns(self, width: int, colour: bool) -> int:
-        """How many heads fit side by side (0: fewer than two, so show one head)."""
-        n_heads = len(self.heads)
-        for across in range(n_heads, 1, -1):
-            each = (width - self.gap * (across - 1)) // across
-            if each >= 20 and self.heads[0].fits_whole(each, colour):
-                return across
-        return 0
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        colour = _uses_colour(console, self.color)
-        n_heads = len(self.heads)
-        if self.title:
-            yield Text(self.title, style=theme.TITLE, overflow="fold")
-        across = self._columns(width, colour) if self.head is None else 0
-        if not across:
-            k = self.head or 0
-            single = copy.copy(self.heads[k])
-            single.legend = True
-            yield single
-            if n_heads > 1:
-                yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
-            return
-        each = (width - self.gap * (across - 1)) // across
-        spacer = Segment(" " * self.gap)
-        for first in range(0, n_heads, across):
-            blocks = [console.render_lines(head, options.update_width(each), pad=True)
-                      for head in self.heads[first : first + across]]
-            height = max(len(block) for block in blocks)
-            blocks = [Segment.set_shape(block, each, height) for block in blocks]
-            for row in range(height):
-                for i, block in enumerate(blocks):
-                    if i:
-                        yield spacer
-                    yield from block[row]
-                yield Segment.line()
-        masked = any(not head.allowed.all() for head in self.heads)
-        yield HeatmapLegend(self.vmin, self.vmax, masked=masked, color=colour)
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(20, options.max_width), options.max_width)
-
-
-# ---------------------------------------------------------------- export
-
-class _CellExact:
-    """`renderable` with every run of spaces, run of narrow text and wide character in its own segment.
-
-    Rich's SVG export sizes each text segment by its characters, not its cells, which squeezes
-    Chinese text and lets leading spaces collapse; one-piece segments keep every cell in place.
-    """
-
-    def __init__(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in console.render_lines(self.renderable, options, pad=False):
-            for text, style, control in line:
-                if control:
-                    continue
-                for run in re.findall(r" +|[^ ]+", text):
-                    if run[0] == " " or cell_len(run) == len(run):
-                        yield Segment(run, style)
-                    else:
-                        yield from (Segment(grapheme, style) for grapheme, _ in _graphemes(run))
-            yield Segment.line()
-
-
-def export_heatmap(renderable: RenderableType, path: str | Path, width: int | None = None) -> Path:
-    """Write `renderable` (a Heatmap, HeadGrid, ...) in colour to an .svg or .html file; returns the path.
-
-    width: console columns of the picture (default: what the renderable asks for, 60–200).
-    Raises TutorError("export_format") for other extensions, ("heatmap_export_failed") if writing fails.
-    """
-    path = Path(path)
-    kind = path.suffix.lower()
-    if kind not in (".svg", ".html", ".htm"):
-        raise TutorError("export_format", path=str(path))
-    console = Console(record=True, file=io.StringIO(), width=200, color_system="truecolor",
-                      force_terminal=True, no_color=False, legacy_windows=False)
-    if width is None:
-        width = min(200, max(60, Measurement.get(console, console.options, renderable).maximum))
-    console.width = width
-    console.print(_CellExact(renderable) if kind == ".svg" else renderable)
-    try:
-        if kind == ".svg":
-            console.save_svg(str(path), title="llmtutor")
-        else:
-            console.save_html(str(path))
-    except OSError as error:
-        raise TutorError("heatmap_export_failed", path=str(path), detail=error.strerror or str(error)) from error
-    return path

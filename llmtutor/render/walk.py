@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -25,6 +26,9 @@ from llmtutor.render.markup import blocks, visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import (BarsSpec, HeatmapSpec, NamedArray, ReadNext, Step, TableSpec, ValueGridSpec,
                                          Walkthrough)
+
+if TYPE_CHECKING:  # imported where drawn: it needs NumPy, which `llmtutor walk` alone does not
+    from llmtutor.render.heatmap import Heatmap
 
 DECIMALS = 3
 MAX_ROWS = 16  # rows of an array or table drawn; the rest is in --json
@@ -76,7 +80,7 @@ class ArrayView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         import numpy as np
 
-        from llmtutor.render.heatmap import clean_token
+        from llmtutor.render.cells import clean_token
 
         width = options.max_width
         values = np.asarray(self.array.values)
@@ -98,7 +102,7 @@ class ArrayView:
             yield Paragraph(Text(_local(self.array.note, self.lang), style=theme.MUTED))
 
     def _matrix(self, values, width: int) -> RenderResult:
-        from llmtutor.render.heatmap import clean_token, fit_cells
+        from llmtutor.render.cells import clean_token, fit_cells
 
         n_rows, n_cols = values.shape
         shown = min(n_rows, MAX_ROWS)
@@ -148,7 +152,7 @@ class ValueGrid:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         import numpy as np
 
-        from llmtutor.render.heatmap import fit_cells
+        from llmtutor.render.cells import fit_cells
 
         width, colour = options.max_width, _colour(console)
         values = np.asarray(self.spec.values, float)
@@ -220,7 +224,7 @@ class Bars:
         self.spec, self.lang = spec, lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from llmtutor.render.heatmap import fit_cells
+        from llmtutor.render.cells import fit_cells
 
         spec, width = self.spec, options.max_width
         if spec.title is not None:
@@ -279,7 +283,8 @@ class Heads:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         import numpy as np
 
-        from llmtutor.render.heatmap import HeadGrid, Heatmap, value_range
+        from llmtutor.render.head_grid import HeadGrid
+        from llmtutor.render.heatmap import Heatmap, value_range
 
         spec, weights = self.spec, self.spec.weights  # (h, n_q, n_k)
         each = (options.max_width - 2) // 2
