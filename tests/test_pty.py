@@ -10,14 +10,7 @@ import sys
 import pexpect
 import pytest
 
-TIMEOUT = 30
-
-
-def spawn(home, *args, lang="en"):
-    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
-           "LLMTUTOR_LANG": lang}
-    return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8",
-                         timeout=TIMEOUT, dimensions=(40, 80))
+from terminal import spawn
 
 
 def progress(home) -> dict:

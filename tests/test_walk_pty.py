@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import pexpect
 
-TIMEOUT = 30
-
-
-def spawn(home, *args):
-    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
-           "LLMTUTOR_LANG": "en"}
-    return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
-                         dimensions=(40, 80))
+from terminal import spawn
 
 
 def test_enter_moves_on_b_goes_back_q_quits(tmp_path):

@@ -1,0 +1,18 @@
+"""Running the real `llmtutor` in a pseudo-terminal (pexpect), for the interactive tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pexpect
+
+TIMEOUT = 30  # generous: a loaded 2-core CI machine starts Python slowly
+
+
+def spawn(home, *args: str, lang: str = "en") -> pexpect.spawn:
+    """`llmtutor ARGS` in an 80 × 40 terminal, with its own learner home."""
+    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
+           "LLMTUTOR_LANG": lang}
+    return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
+                         dimensions=(40, 80))
