@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from llmtutor.course.model import Course, Term
-from llmtutor.i18n import t
+from llmtutor.i18n import label, t
 from llmtutor.render import theme
 from llmtutor.render.markup import blocks, visible
 from llmtutor.render.wrap import Paragraph
@@ -21,7 +21,8 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
     heading.append(f"  {visible(term.name.get(other))}", style="bold")
     aliases = term.aliases_zh + term.aliases_en if lang == "zh" else term.aliases_en + term.aliases_zh
     if aliases:
-        heading.append("\n" + t("explain_aliases") + " " + ", ".join(visible(a) for a in aliases), style=theme.MUTED)
+        separator = "、" if lang == "zh" else ", "
+        heading.append("\n" + label("explain_aliases") + separator.join(visible(a) for a in aliases), style=theme.MUTED)
     parts: list[RenderableType] = [heading, Text(""), blocks(term.definition.get(lang))]
     if term.formula:
         formula = Text(t("explain_formula") + "  ", style="bold")
