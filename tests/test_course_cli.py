@@ -156,10 +156,12 @@ def test_invalid_pack_is_reported_not_crashed(tutor, tmp_path):
 
 
 def test_every_command_has_help_with_examples(tutor):
-    for command in ("lessons", "learn", "explain", "validate"):
+    for command in ("lessons", "learn", "explain", "validate", "attention", "walk", "quiz", "review", "progress",
+                    "export"):
         result = tutor(command, "--help")
-        assert result.exit_code == 0
-        assert "Example" in result.output
+        assert result.exit_code == 0, command
+        assert "Example" in result.output, command
+    assert "completion" in tutor("--help").output
 
 
 def test_unknown_command_suggests_the_nearest(tutor):
