@@ -165,8 +165,18 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
 # Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
-    "validate": "course_commands", "attention": "attention_commands", "walk": "walk_commands",
+    "attention": "attention_commands", "walk": "walk_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
+    "validate": "course_commands",
+}
+
+
+# The groups commands are listed under in --help.
+COMMAND_PANELS = {
+    "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn",
+    "attention": "panel_explore", "walk": "panel_explore",
+    "quiz": "panel_practice", "review": "panel_practice", "progress": "panel_practice", "export": "panel_practice",
+    "validate": "panel_authors",
 }
 
 
@@ -216,7 +226,8 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
     for name in _commands_for(argv):
         module = importlib.import_module(f"llmtutor.cli.{COMMAND_MODULES[name]}")
         function, help_key, epilog_key = module.COMMANDS[name]
-        app.command(name, help=t(help_key), epilog=t(epilog_key))(getattr(module, function))
+        app.command(name, help=t(help_key), epilog=t(epilog_key),
+                    rich_help_panel=t(COMMAND_PANELS[name]))(getattr(module, function))
     return app
 
 
