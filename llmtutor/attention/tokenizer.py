@@ -63,7 +63,7 @@ def tokenize(text: str, max_tokens: int = 2048) -> list[str]:
         raise TypeError(f"tokenize needs a str, got {type(text).__name__}")
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
-    tokens = _split(_clean(text))
+    tokens = _split(clean_text(text))
     if not tokens:
         raise TutorError("text_empty")
     if len(tokens) > max_tokens:
@@ -71,7 +71,7 @@ def tokenize(text: str, max_tokens: int = 2048) -> list[str]:
     return tokens
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """NFC text with escape sequences and control/format characters gone, whitespace as ' '."""
     # Normalise first, so that nothing NFC produces can escape the filter below.
     text = _ESCAPE_SEQUENCE.sub("", unicodedata.normalize("NFC", text))

@@ -7,7 +7,6 @@ walkthroughs stays instant.
 from __future__ import annotations
 
 import importlib
-import unicodedata
 from dataclasses import dataclass
 
 from llmtutor.errors import TutorError
@@ -120,10 +119,10 @@ def _check(options: WalkOptions, entry: Entry) -> None:
 
 
 def bpe_words(text: str) -> list[str]:
-    """The learner's text split at whitespace, control and format characters dropped (BPE's input)."""
-    kept = "".join(" " if ch.isspace() else ch for ch in unicodedata.normalize("NFC", text)
-                   if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
-    words = kept.split()
+    """The learner's text split at whitespace, cleaned like the tokenizer's input (BPE's input)."""
+    from llmtutor.attention.tokenizer import clean_text
+
+    words = clean_text(text).split()
     if not words:
         raise TutorError("text_empty")
     length = sum(len(word) for word in words)
