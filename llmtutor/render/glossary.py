@@ -53,10 +53,10 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
 
 def label_rows(rows: list[tuple[str, Text]]) -> list[Paragraph]:
     """ "Label  text" lines with the labels in one column and wrapped text hanging under the text."""
-    width = max((cell_len(label) for label, _ in rows), default=0) + 1
+    width = max((cell_len(name) for name, _ in rows), default=0) + 1
     lines = []
-    for label, text in rows:
-        line = Text(label + " " * (width - cell_len(label)), style="bold")
+    for name, text in rows:
+        line = Text(name + " " * (width - cell_len(name)), style="bold")
         line.append_text(text)
         lines.append(Paragraph(line, hang=width))
     return lines
