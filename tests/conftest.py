@@ -15,7 +15,8 @@ def learner_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("LLMTUTOR_HOME", str(home))
     monkeypatch.setenv("LLMTUTOR_CACHE", str(tmp_path / "cache"))
-    for name in ("LLMTUTOR_LANG", "LLMTUTOR_CONTENT", "LC_ALL", "LC_MESSAGES"):
+    for name in ("LLMTUTOR_LANG", "LLMTUTOR_CONTENT", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "FORCE_COLOR",
+                 "TTY_COMPATIBLE", "TTY_INTERACTIVE", "LINES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("TERMINAL_WIDTH", "80")
