@@ -10,9 +10,9 @@ import pexpect
 TIMEOUT = 30  # generous: a loaded 2-core CI machine starts Python slowly
 
 
-def spawn(home, *args: str, lang: str = "en") -> pexpect.spawn:
-    """`llmtutor ARGS` in an 80 × 40 terminal, with its own learner home."""
-    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
+def spawn(home, *args: str, lang: str = "en", rows: int = 40) -> pexpect.spawn:
+    """`llmtutor ARGS` in an 80-column terminal (40 rows unless said), with its own learner home."""
+    env = {**os.environ, "LLMTUTOR_HOME": str(home), "COLUMNS": "80", "LINES": str(rows), "TERM": "xterm",
            "LLMTUTOR_LANG": lang}
     return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
-                         dimensions=(40, 80))
+                         dimensions=(rows, 80))

@@ -21,7 +21,7 @@ def progress(home) -> dict:
 
 
 def test_learn_pages_forward_back_and_resumes_after_quit(tmp_path):
-    child = spawn(tmp_path, "learn", "attention")
+    child = spawn(tmp_path, "learn", "attention", rows=120)  # every page fits: one key, one page
     child.expect("1/8")
     child.send("\r")
     child.expect("2/8")
@@ -34,7 +34,7 @@ def test_learn_pages_forward_back_and_resumes_after_quit(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    again = spawn(tmp_path, "learn", "attention")
+    again = spawn(tmp_path, "learn", "attention", rows=120)
     again.expect("Resuming at page 2 of 8")
     again.expect("2/8")
     again.sendcontrol("c")
@@ -45,10 +45,25 @@ def test_learn_pages_forward_back_and_resumes_after_quit(tmp_path):
     assert lessons["attention"] == "in_progress"
 
 
+def test_a_page_taller_than_the_terminal_is_shown_a_screenful_at_a_time(tmp_path):
+    child = spawn(tmp_path, "learn", "attention", rows=24)
+    child.expect("1/8")
+    child.expect("more")
+    child.send(" ")
+    child.expect(r"1/8 \(continued, 2/\d\)")
+    child.send("b")
+    child.expect("1/8")
+    child.expect("more")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 def test_learn_to_the_end_records_the_lesson_as_done(tmp_path):
     child = spawn(tmp_path, "learn", "ai-history")
     child.expect("1/")
-    for _ in range(12):
+    for _ in range(30):
         child.send(" ")
         index = child.expect(["done", r"\d+/\d+"])
         if index == 0:

@@ -27,20 +27,43 @@ def print_lesson(course, lesson) -> None:
     _record(mark_done, lesson.id)
 
 
+def screens(out, renderable) -> list[list]:
+    """The page cut into screenfuls that fit the terminal, each a list of rendered lines."""
+    height = max(out.size.height - 3, 8)  # room for a continuation header and the key hint
+    lines = out.render_lines(renderable, out.options.update(height=None), pad=False)
+    return [lines[start:start + height] for start in range(0, len(lines), height)] or [[]]
+
+
+def show_screen(out, lines: list) -> None:
+    from rich.segment import Segment, Segments
+
+    out.print(Segments([segment for line in lines for segment in (*line, Segment.line())]), end="")
+
+
 def page_lesson(course, lesson, start: int) -> None:
-    """Interactive paging; the position is saved on every page so Ctrl-C loses nothing."""
+    """Interactive paging; the position is saved on every page so Ctrl-C loses nothing.
+
+    A page taller than the terminal is shown a screenful at a time: Enter scrolls on within it.
+    """
+    from rich.text import Text
+
     from llmtutor.store.lessons import mark_done, save_position
 
     out = console()
     total = page_count(lesson)
-    index = min(max(start, 0), total - 1)
+    index, part = min(max(start, 0), total - 1), 0
     if index:
         out.print(t("lesson_resumed", page=index + 1, total=total), style="dim")
     while True:
         _record(save_position, lesson.id, index)
+        parts = screens(out, lesson_page(course, lesson, index, SESSION.lang))
+        part = min(part, len(parts) - 1)
         out.clear()
-        out.print(lesson_page(course, lesson, index, SESSION.lang))
-        out.print(lesson_keys_hint())
+        if part:
+            out.print(Text(t("lesson_continued", title=lesson.title.get(SESSION.lang), page=index + 1, total=total,
+                             part=part + 1, parts=len(parts)), style="dim"))
+        show_screen(out, parts[part])
+        out.print(Text(t("lesson_keys_more"), style="dim") if part < len(parts) - 1 else lesson_keys_hint())
         action = None
         while action is None:
             action = pager_action(read_key())
@@ -48,10 +71,13 @@ def page_lesson(course, lesson, start: int) -> None:
             out.print(t("lesson_paused", page=index + 1, total=total, id=lesson.id), style="dim")
             return
         if action == BACK:
-            index = max(index - 1, 0)
+            index, part = (index, part - 1) if part else (max(index - 1, 0), 0)
         elif action == NEXT:
-            if index == total - 1:
+            if part < len(parts) - 1:
+                part += 1
+            elif index == total - 1:
                 _record(mark_done, lesson.id)
                 out.print(t("lesson_done", title=lesson.title.get(SESSION.lang)), style="green")
                 return
-            index += 1
+            else:
+                index, part = index + 1, 0
