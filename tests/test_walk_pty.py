@@ -42,3 +42,19 @@ def test_ctrl_c_leaves_a_walkthrough_cleanly(tmp_path):
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
+
+
+def test_a_step_taller_than_the_terminal_is_shown_a_screenful_at_a_time(tmp_path):
+    child = spawn(tmp_path, "walk", "self-attention", rows=24)
+    child.expect("step 1/")
+    child.send("\r")
+    child.expect("step 2/")
+    child.expect("more")
+    child.send("\r")
+    child.expect(r"2/\d+ \(continued, 2/\d\)")
+    child.send("\r")
+    child.expect("step 3/")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

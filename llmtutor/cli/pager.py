@@ -60,10 +60,10 @@ def page_lesson(course, lesson, start: int) -> None:
         part = min(part, len(parts) - 1)
         out.clear()
         if part:
-            out.print(Text(t("lesson_continued", title=lesson.title.get(SESSION.lang), page=index + 1, total=total,
+            out.print(Text(t("screen_continued", title=lesson.title.get(SESSION.lang), page=index + 1, total=total,
                              part=part + 1, parts=len(parts)), style="dim"))
         show_screen(out, parts[part])
-        out.print(Text(t("lesson_keys_more"), style="dim") if part < len(parts) - 1 else lesson_keys_hint())
+        out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else lesson_keys_hint())
         action = None
         while action is None:
             action = pager_action(read_key())

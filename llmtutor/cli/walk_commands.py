@@ -86,17 +86,33 @@ def _print_all(walkthrough) -> None:
 
 
 def _pace(walkthrough) -> None:
-    from llmtutor.cli.keys import pager_action, read_key
+    from rich.text import Text
+
+    from llmtutor.cli.keys import BACK, NEXT, pager_action, read_key
+    from llmtutor.cli.pager import screens, show_screen
     from llmtutor.render.walk import step_page, walk_keys_hint
     from llmtutor.walkthroughs.steps import Pacer
 
     out = console()
     pacer = Pacer(len(walkthrough.steps))
+    part = 0  # a step taller than the terminal is shown a screenful at a time
+    title = walkthrough.title.get(SESSION.lang) if walkthrough.title else walkthrough.id
     while not pacer.done:
+        parts = screens(out, step_page(walkthrough, pacer.index, SESSION.lang))
+        part = min(part, len(parts) - 1)
         out.clear()
-        out.print(step_page(walkthrough, pacer.index, SESSION.lang))
-        out.print(walk_keys_hint())
+        if part:
+            out.print(Text(t("screen_continued", title=title, page=pacer.index + 1, total=pacer.total,
+                             part=part + 1, parts=len(parts)), style="dim"))
+        show_screen(out, parts[part])
+        out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else walk_keys_hint())
         action = None
         while action is None:
             action = pager_action(read_key())
-        pacer.apply(action)
+        if action == NEXT and part < len(parts) - 1:
+            part += 1
+        elif action == BACK and part:
+            part -= 1
+        else:
+            part = 0
+            pacer.apply(action)
