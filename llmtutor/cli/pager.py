@@ -40,13 +40,33 @@ def show_screen(out, lines: list) -> None:
     out.print(Segments([segment for line in lines for segment in (*line, Segment.line())]), end="")
 
 
+def screenful(out, page, part: int, title: str, number: int, total: int, last_hint) -> tuple[int, int, str]:
+    """Clear, draw screenful `part` of `page` (item `number` of `total`), read one key.
+
+    Returns (part shown, how many screenfuls the page has, the key's action). The hint under the
+    last screenful is `last_hint`; earlier ones say there is more.
+    """
+    from rich.text import Text
+
+    parts = screens(out, page)
+    part = min(part, len(parts) - 1)
+    out.clear()
+    if part:
+        out.print(Text(t("screen_continued", title=title, page=number, total=total, part=part + 1,
+                         parts=len(parts)), style="dim"))
+    show_screen(out, parts[part])
+    out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else last_hint)
+    action = None
+    while action is None:
+        action = pager_action(read_key())
+    return part, len(parts), action
+
+
 def page_lesson(course, lesson, start: int) -> None:
     """Interactive paging; the position is saved on every page so Ctrl-C loses nothing.
 
     A page taller than the terminal is shown a screenful at a time: Enter scrolls on within it.
     """
-    from rich.text import Text
-
     from llmtutor.store.lessons import mark_done, save_position
 
     out = console()
@@ -56,24 +76,15 @@ def page_lesson(course, lesson, start: int) -> None:
         out.print(t("lesson_resumed", page=index + 1, total=total), style="dim")
     while True:
         _record(save_position, lesson.id, index)
-        parts = screens(out, lesson_page(course, lesson, index, SESSION.lang))
-        part = min(part, len(parts) - 1)
-        out.clear()
-        if part:
-            out.print(Text(t("screen_continued", title=lesson.title.get(SESSION.lang), page=index + 1, total=total,
-                             part=part + 1, parts=len(parts)), style="dim"))
-        show_screen(out, parts[part])
-        out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else lesson_keys_hint())
-        action = None
-        while action is None:
-            action = pager_action(read_key())
+        part, count, action = screenful(out, lesson_page(course, lesson, index, SESSION.lang), part,
+                                        lesson.title.get(SESSION.lang), index + 1, total, lesson_keys_hint())
         if action == QUIT:
             out.print(t("lesson_paused", page=index + 1, total=total, id=lesson.id), style="dim")
             return
         if action == BACK:
             index, part = (index, part - 1) if part else (max(index - 1, 0), 0)
         elif action == NEXT:
-            if part < len(parts) - 1:
+            if part < count - 1:
                 part += 1
             elif index == total - 1:
                 _record(mark_done, lesson.id)

@@ -86,10 +86,8 @@ def _print_all(walkthrough) -> None:
 
 
 def _pace(walkthrough) -> None:
-    from rich.text import Text
-
-    from llmtutor.cli.keys import BACK, NEXT, pager_action, read_key
-    from llmtutor.cli.pager import screens, show_screen
+    from llmtutor.cli.keys import BACK, NEXT
+    from llmtutor.cli.pager import screenful
     from llmtutor.render.walk import step_page, walk_keys_hint
     from llmtutor.walkthroughs.steps import Pacer
 
@@ -98,18 +96,9 @@ def _pace(walkthrough) -> None:
     part = 0  # a step taller than the terminal is shown a screenful at a time
     title = walkthrough.title.get(SESSION.lang) if walkthrough.title else walkthrough.id
     while not pacer.done:
-        parts = screens(out, step_page(walkthrough, pacer.index, SESSION.lang))
-        part = min(part, len(parts) - 1)
-        out.clear()
-        if part:
-            out.print(Text(t("screen_continued", title=title, page=pacer.index + 1, total=pacer.total,
-                             part=part + 1, parts=len(parts)), style="dim"))
-        show_screen(out, parts[part])
-        out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else walk_keys_hint())
-        action = None
-        while action is None:
-            action = pager_action(read_key())
-        if action == NEXT and part < len(parts) - 1:
+        part, count, action = screenful(out, step_page(walkthrough, pacer.index, SESSION.lang), part, title,
+                                        pacer.index + 1, pacer.total, walk_keys_hint())
+        if action == NEXT and part < count - 1:
             part += 1
         elif action == BACK and part:
             part -= 1
