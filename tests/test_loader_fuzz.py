@@ -76,14 +76,14 @@ plain_documents = st.recursive(
 @settings(max_examples=80, deadline=None)
 @given(document=plain_documents, style=st.sampled_from([None, False, True]))
 def test_located_values_equal_what_the_safe_loader_reads(document, style):
-    from llmtutor.course.located import load_located
+    from llmtutor.course.located_reader import load_located
 
     text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=style)
     assert _same(_plain(load_located(text)), yaml.safe_load(text))
 
 
 def test_yaml_features_read_like_the_safe_loader():
-    from llmtutor.course.located import load_located
+    from llmtutor.course.located_reader import load_located
 
     text = """
 base: &base {a: 1, b: [x, y]}

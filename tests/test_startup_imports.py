@@ -30,3 +30,15 @@ def test_no_numpy_on_look_up_paths(tmp_path, args):
         modules = json.loads(result.stderr.rsplit("MODULES ", 1)[1])
         assert "numpy" not in modules and "fsrs" not in modules, (run, modules)
     assert "yaml" not in modules  # with a warm cache, not even the YAML parser is needed
+
+
+def test_validating_unchanged_content_does_not_need_the_yaml_parser(tmp_path):
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache")}
+    seen = []
+    for _ in ("cold cache", "warm cache"):
+        result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(["validate"])], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert "Valid:" in result.stdout, result.stdout + result.stderr
+        seen.append(json.loads(result.stderr.rsplit("MODULES ", 1)[1]))
+    assert "yaml" in seen[0]  # the first run parses every file
+    assert "yaml" not in seen[1]  # then every check runs on the parses kept from it

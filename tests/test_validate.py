@@ -101,3 +101,57 @@ def test_messages_follow_the_language(tutor, tmp_path):
     result = tutor("--lang", "zh", "validate", str(pack))
     assert result.exit_code == 1
     assert "缺少字段“minutes”" in result.output
+
+
+# Parsed YAML is kept per file in the cache folder (keyed by the file's bytes); every check still runs.
+
+def _parsed_entries(cache):
+    return sorted(cache.glob("parsed*.pickle"))
+
+
+def test_a_second_validation_reports_the_same_problems(tutor, tmp_path):
+    pack = write_pack(tmp_path / "pack", lesson=LESSON.replace("terms: [pack-term]", "terms: [no-such-term]"))
+    first = tutor("validate", str(pack))
+    assert _parsed_entries(tmp_path / "cache"), "the first run keeps what it parsed"
+    second = tutor("validate", str(pack))
+    assert first.exit_code == second.exit_code == 1
+    assert 'no-such-term' in second.output
+    assert first.output == second.output
+
+
+def test_an_edit_keeping_size_and_time_is_seen(tutor, tmp_path):
+    import os
+
+    pack = write_pack(tmp_path / "pack")
+    lesson = pack / "content" / "lessons" / "90-pack-basics.yaml"
+    assert tutor("validate", str(pack)).exit_code == 0
+    before = lesson.stat()
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("minutes: 3", "minutes: x"), encoding="utf-8")  # same length
+    os.utime(lesson, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert lesson.stat().st_size == before.st_size
+    result = tutor("validate", str(pack))
+    assert result.exit_code == 1
+    assert "minutes" in result.output
+
+
+def test_a_damaged_parse_cache_is_ignored(tutor, tmp_path):
+    pack = write_pack(tmp_path / "pack")
+    assert tutor("validate", str(pack)).exit_code == 0
+    entries = _parsed_entries(tmp_path / "cache")
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    result = tutor("validate", str(pack))
+    assert result.exit_code == 0, result.output
+    assert "Valid:" in result.output
+
+
+def test_an_unusable_cache_folder_only_costs_time(tutor, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    pack = write_pack(tmp_path / "pack", lesson=LESSON.replace("minutes: 3\n", ""))
+    for _ in range(2):
+        result = tutor("validate", str(pack), env={"LLMTUTOR_CACHE": str(blocker)})
+        assert result.exit_code == 1
+        assert "minutes" in result.output

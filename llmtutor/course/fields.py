@@ -39,18 +39,25 @@ class FieldReader:
                 self.problem(data.line_of(key), "unknown_field", where=where, field=key)
 
     def text(self, data: LocatedMap, name: str, where: str = "", required: bool = True) -> Localized | None:
-        if name not in data or data[name] is None:
+        value = data.get(name)
+        if value is None:
             if required:
                 self.problem(data.line, "missing_field", where=where, field=name)
             return None
-        value, line = data[name], data.line_of(name)
+        if isinstance(value, LocatedMap) and len(value) == 2:  # the usual case, checked quickly
+            en, zh = value.get("en"), value.get("zh")
+            if type(en) is str and type(zh) is str and en and zh and not en.isspace() and not zh.isspace():
+                return Localized(en.strip("\n"), zh.strip("\n"))
+        return self._text_with_problems(value, data.line_of(name), name, where)
+
+    def _text_with_problems(self, value: object, line: int, name: str, where: str) -> Localized | None:
         if not isinstance(value, LocatedMap):
             self.problem(line, "text_not_bilingual", where=where, field=name)
             return None
         texts = {}
         for lang in ("en", "zh"):
             text = value.get(lang)
-            if text is None or (isinstance(text, str) and not text.strip()):
+            if text is None or (isinstance(text, str) and (not text or text.isspace())):
                 self.problem(line, "missing_text", where=where, field=name, language=f"lang_{lang}")
             elif not isinstance(text, (str, int, float)):
                 self.problem(value.line_of(lang), "bad_string", where=where, field=f"{name}.{lang}")
@@ -112,6 +119,8 @@ class FieldReader:
         if not isinstance(value, LocatedList):
             self.problem(data.line_of(name), "expected_list", where=where, field=name)
             return []
+        if len(value.item_lines) == len(value):
+            return list(zip(value, value.item_lines))
         return [(item, value.line_of(index)) for index, item in enumerate(value)]
 
     def id_list(self, data: LocatedMap, name: str, where: str = "") -> tuple[tuple[str, int], ...]:

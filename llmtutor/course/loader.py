@@ -7,11 +7,14 @@ checkout. Extra packs come from `--content-dir` and `LLMTUTOR_CONTENT` (os.paths
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from pathlib import Path
 
 from llmtutor.course.problem import Problem
 from llmtutor.course.model import Course
+
+if TYPE_CHECKING:
+    from llmtutor.course.cache import ParsedFiles
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,7 +33,7 @@ class ContentFile(NamedTuple):
     path: Path
     kind: str
     shown_as: str
-    pack_root: Path | None = None
+    pack_root: Path | None = None  # resolved: links inside the pack must stay inside it
 
 
 class LoadResult(NamedTuple):
@@ -77,6 +80,7 @@ def pack_files(root: Path, shipped: bool = False) -> list[ContentFile]:
         (root / "quizzes", "quiz"),
     ]
     files = []
+    real_root = None if shipped else root.resolve()  # the shipped course is ours: no links to check
     for folder, kind in layout:
         try:
             names = sorted(name for name in os.listdir(folder) if name.endswith((".yaml", ".yml")))
@@ -84,10 +88,10 @@ def pack_files(root: Path, shipped: bool = False) -> list[ContentFile]:
             continue
         for name in names:
             path = folder / name
-            files.append(ContentFile(path, kind, _shown(path, base), root))
+            files.append(ContentFile(path, kind, _shown(path, base), real_root))
     walks = content / "walkthroughs.yaml"
     if walks.is_file():
-        files.append(ContentFile(walks, "walkthroughs", _shown(walks, base), root))
+        files.append(ContentFile(walks, "walkthroughs", _shown(walks, base), real_root))
     return files
 
 
@@ -100,13 +104,15 @@ def kind_of_single_file(path: Path) -> str | None:
     return None
 
 
-def read_file(item: ContentFile, problems: list[Problem]):
-    """The located YAML of one file, or None with a problem recorded."""
-    from llmtutor.course.located import YamlProblem, load_located
+def read_file(item: ContentFile, problems: list[Problem], parsed: ParsedFiles | None = None):
+    """The located YAML of one file, or None with a problem recorded.
+
+    With `parsed`, a file whose bytes were parsed before is not parsed again (see cache.py).
+    """
+    from llmtutor.course.located import YamlProblem
 
     if item.pack_root is not None:  # a link (file or folder) must not lead outside its pack
-        target = item.path.resolve()
-        if not target.is_relative_to(item.pack_root.resolve()):
+        if not item.path.resolve().is_relative_to(item.pack_root):
             problems.append(Problem(item.shown_as, 0, "path_outside_pack"))
             return None
     try:
@@ -115,12 +121,10 @@ def read_file(item: ContentFile, problems: list[Problem]):
         problems.append(Problem(item.shown_as, 0, "file_unreadable", {"detail": err.strerror or str(err)}))
         return None
     try:
-        text = raw.decode("utf-8-sig")
+        data = parsed.parse(item.path, raw, _parse_yaml) if parsed is not None else _parse_yaml(raw)
     except UnicodeDecodeError:
         problems.append(Problem(item.shown_as, 0, "file_not_utf8"))
         return None
-    try:
-        data = load_located(text)
     except YamlProblem as err:
         problems.append(Problem(item.shown_as, err.line, err.key, err.params))
         return None
@@ -129,17 +133,42 @@ def read_file(item: ContentFile, problems: list[Problem]):
     return data
 
 
-def load_files(files: list[ContentFile], problems: list[Problem] | None = None) -> LoadResult:
-    """Read and check the given files as one course, references included."""
+# the code that shapes parsed values: a change to it never meets an old parse
+_PARSER_CODE = [Path(__file__).with_name(name) for name in ("located.py", "located_reader.py")]
+
+
+def _parse_yaml(raw: bytes):
+    from llmtutor.course.located_reader import load_located
+
+    return load_located(raw.decode("utf-8-sig"))
+
+
+def load_files(files: list[ContentFile], problems: list[Problem] | None = None,
+               reuse_parsed: bool = True) -> LoadResult:
+    """Read and check the given files as one course, references included.
+
+    Every check runs on every call; `reuse_parsed` only spares parsing a file whose bytes were
+    parsed before (False: parse everything, as on the very first run).
+    """
+    from llmtutor.course.cache import ParsedFiles, gc_paused
+
+    with gc_paused():
+        parsed = ParsedFiles(_PARSER_CODE) if reuse_parsed else None
+        result = _load_files(files, [] if problems is None else problems, parsed)
+        if parsed is not None:
+            parsed.save()
+        return result
+
+
+def _load_files(files: list[ContentFile], problems: list[Problem], parsed: ParsedFiles | None) -> LoadResult:
     from llmtutor.course.fields import FieldReader
     from llmtutor.course.schema import build_lesson, build_questions, build_terms, build_walkthroughs
     from llmtutor.course.validate import check_references
 
-    problems = [] if problems is None else problems
     course = Course()
     refs_by_file = []
     for item in files:
-        data = read_file(item, problems)
+        data = read_file(item, problems, parsed)
         if data is None:
             continue
         reader = FieldReader(item.shown_as, problems)
@@ -157,11 +186,6 @@ def load_files(files: list[ContentFile], problems: list[Problem] | None = None) 
         refs_by_file.append((item.shown_as, refs))
     check_references(course, refs_by_file, problems)
     course.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
-    from llmtutor.course.lookup import normalise
-
-    for term in course.terms:
-        for spelling in term.spellings():
-            course.term_index.setdefault(normalise(spelling), term.id)
     return LoadResult(course, problems)
 
 

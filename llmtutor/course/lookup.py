@@ -11,10 +11,13 @@ import unicodedata
 from collections.abc import Iterable
 
 
+_DROP_DASHES = str.maketrans("", "", "-_‐‑–—·・")
+
+
 def normalise(text: str) -> str:
     """`Self-Attention`, `self attention` and `ｓｅｌｆ＿attention` all become `selfattention`."""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return "".join(ch for ch in folded if not (ch.isspace() or ch in "-_‐‑–—·・"))
+    return "".join(folded.split()).translate(_DROP_DASHES)  # split(): every kind of space
 
 
 def best_match(query: str, candidates: Iterable[tuple[str, str]], cutoff: float = 0.8) -> str | None:

@@ -112,7 +112,7 @@ class Question(NamedTuple):
 
 
 class Course:
-    """The whole course; `term_index` maps normalised spellings to term ids (built by the loader)."""
+    """The whole course; `term_index` maps normalised spellings to term ids (built by `validate`)."""
 
     def __init__(self) -> None:
         self.lessons: list[Lesson] = []

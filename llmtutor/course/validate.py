@@ -1,4 +1,7 @@
-"""Checks across files: duplicate ids, dangling references, clashing glossary names."""
+"""Checks across files: duplicate ids, dangling references, clashing glossary names.
+
+Checking the names also builds the glossary's look-up table (`Course.term_index`).
+"""
 
 from __future__ import annotations
 
@@ -58,7 +61,8 @@ def _check_duplicates(kind: str, entries: list[tuple[str, str, int]], problems: 
 
 
 def _check_aliases(course: Course, problems: list[Problem]) -> None:
-    owner: dict[str, str] = {}
+    """A spelling (id, name, alias) may belong to one term only; fills `course.term_index`."""
+    owner = course.term_index
     for term in course.terms:
         for spelling in dict.fromkeys(normalise(s) for s in term.spellings()):
             if not spelling:
