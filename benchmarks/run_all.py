@@ -48,7 +48,7 @@ def main() -> int:
     ]
     for r in results:
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
-        met = {True: "yes", False: "**no**", None: "not measured"}[r.met]
+        met = "–" if r.goal == "–" else {True: "yes", False: "**no**", None: "not measured"}[r.met]
         lines.append(f"| {r.name} | {r.measured} | {r.reference} | {ratio} | {r.goal} | {met} |")
     notes = [f"- {r.name}: {r.note}" for r in results if r.note]
     if notes:
