@@ -45,3 +45,10 @@ def test_chinese_wraps_between_characters_not_at_spaces():
     lines = render(text, width=30).splitlines()
     assert all(len(line.strip()) > 4 for line in lines[:-1])
     assert not any(line.lstrip().startswith(("，", "。")) for line in lines)
+
+
+def test_a_list_of_words_joined_by_chinese_commas_breaks_after_each_comma():
+    text = "只出这种题型：single、multiple、true_false、short、ordering、numeric、generated。"
+    lines = [line.strip() for line in render(text, width=16).splitlines()]
+    assert "multiple、" in lines and "true_false、" in lines  # words whole, the comma kept with its word
+    assert not any(line.startswith("、") for line in lines)

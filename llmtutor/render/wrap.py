@@ -35,12 +35,11 @@ def units(text: str) -> list[tuple[int, int, bool]]:
             pieces.append((i, j, True))
             i = j
             continue
-        if not _wide(text[i]):
-            while j < n and not text[j].isspace() and not _wide(text[j]) or (j < n and text[j] in NO_LINE_START):
+        if not _wide(text[i]):  # a word: up to a space or a wide character
+            while j < n and not text[j].isspace() and not _wide(text[j]):
                 j += 1
-        else:
-            while j < n and text[j] in NO_LINE_START:
-                j += 1
+        while j < n and text[j] in NO_LINE_START:  # closing marks stay with what they close
+            j += 1
         # an opening mark sticks to what follows it
         if pieces and not pieces[-1][2] and text[pieces[-1][1] - 1] in NO_LINE_END and pieces[-1][1] == i:
             start = pieces.pop()[0]
