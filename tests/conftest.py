@@ -31,9 +31,10 @@ class Tutor:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None, env: dict | None = None):
-        from llmtutor.cli.app import create_app
+        from llmtutor.cli.app import app_for
 
-        return self.runner.invoke(create_app(), list(args), input=input, env=env, catch_exceptions=False)
+        return self.runner.invoke(app_for(list(args)), list(args), input=input, env=env, catch_exceptions=False,
+                                  prog_name="llmtutor")
 
     def json(self, *args: str, **kwargs):
         result = self(*args, **kwargs)

@@ -12,10 +12,10 @@ from typing import Optional
 
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from llmtutor.errors import TutorError
-from llmtutor.i18n import LANGUAGES, label, set_language, t
+from llmtutor.i18n import LANGUAGES, label, language, set_language, t
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--lang", "--content-dir")
 
@@ -49,6 +49,11 @@ class TutorGroup(TyperGroup):
             sys.exit(70)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def format_help(self, ctx: typer.Context, formatter) -> None:
+        from llmtutor.cli.help import print_help
+
+        print_help(self, ctx)
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
 
@@ -79,6 +84,15 @@ class TutorGroup(TyperGroup):
             ctx.exit(0)
         finally:
             SESSION.close()
+
+
+class TutorCommand(TyperCommand):
+    """A command whose --help is ours: in the learner's language, Chinese wrapped whole."""
+
+    def format_help(self, ctx: typer.Context, formatter) -> None:
+        from llmtutor.cli.help import print_help
+
+        print_help(self, ctx)
 
 
 def _leave_quietly(ctx: typer.Context) -> None:
@@ -193,12 +207,24 @@ def _commands_for(argv: list[str] | None) -> list[str]:
     return [words[index]]
 
 
+def _command_module(name: str):
+    """A command module, its help texts in the current language.
+
+    They are worded when the module is imported; a process that changes language (tests, a
+    notebook) gets the module run again.
+    """
+    module = importlib.import_module(f"llmtutor.cli.{name}")
+    if module.WORDED_IN != language():
+        module = importlib.reload(module)
+    return module
+
+
 def create_app(argv: list[str] | None = None) -> typer.Typer:
     """Build the app; help texts are written in the language already chosen.
 
     With `argv`, only the module of the command it names is imported (start-up time).
     """
-    from llmtutor.cli import course_commands
+    course_commands = _command_module("course_commands")
 
     app = typer.Typer(cls=TutorGroup, help=t("app_help"), no_args_is_help=False, add_completion=True,
                       context_settings={"help_option_names": ["-h", "--help"]},
@@ -224,9 +250,9 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
             course_commands.home()
 
     for name in _commands_for(argv):
-        module = importlib.import_module(f"llmtutor.cli.{COMMAND_MODULES[name]}")
+        module = _command_module(COMMAND_MODULES[name])
         function, help_key, epilog_key = module.COMMANDS[name]
-        app.command(name, help=t(help_key), epilog=t(epilog_key),
+        app.command(name, cls=TutorCommand, help=t(help_key), epilog=t(epilog_key),
                     rich_help_panel=t(COMMAND_PANELS[name]))(getattr(module, function))
     return app
 
@@ -240,6 +266,13 @@ def _language_from_argv(argv: list[str]) -> Optional[str]:
     return None
 
 
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app for this command line, its help written in the language the line asks for."""
+    wanted = _language_from_argv(argv)
+    set_language(wanted.strip().lower() if wanted and wanted.strip().lower() in LANGUAGES else None)
+    return create_app(argv)
+
+
 def _hang_up(signum, frame) -> None:
     """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved."""
     raise KeyboardInterrupt
@@ -251,9 +284,7 @@ def run() -> None:
 
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _hang_up)
-    wanted = _language_from_argv(sys.argv[1:])
-    set_language(wanted.strip().lower() if wanted and wanted.strip().lower() in LANGUAGES else None)
-    app = create_app(sys.argv[1:])
+    app = app_for(sys.argv[1:])
     try:
         app(prog_name="llmtutor")
     except TutorError as err:  # raised while parsing, before any command ran

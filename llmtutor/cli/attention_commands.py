@@ -9,13 +9,14 @@ import typer
 
 from llmtutor.cli.state import console, error_console, print_json, say
 from llmtutor.errors import TutorError
-from llmtutor.i18n import t
+from llmtutor.i18n import language, t
 
 
 # command name → (function name, help key, epilog key); app.py registers what a run needs
 COMMANDS = {
     "attention": ("attention", "help_attention", "help_epilog_attention"),
 }
+WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
 def attention(

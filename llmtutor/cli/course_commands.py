@@ -9,7 +9,7 @@ import typer
 
 from llmtutor.cli.state import SESSION, console, print_json, stdout_is_terminal
 from llmtutor.errors import TutorError
-from llmtutor.i18n import t
+from llmtutor.i18n import language, t
 
 
 # command name → (function name, help key, epilog key); app.py registers what a run needs
@@ -19,6 +19,7 @@ COMMANDS = {
     "explain": ("explain", "help_explain", "help_epilog_explain"),
     "validate": ("validate", "help_validate", "help_epilog_validate"),
 }
+WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
 def _completion_course():

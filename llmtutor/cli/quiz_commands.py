@@ -13,7 +13,7 @@ from rich.text import Text
 from llmtutor.cli.course_commands import complete_topic
 from llmtutor.cli.state import SESSION, console, error_console, print_json, warn
 from llmtutor.errors import TutorError
-from llmtutor.i18n import t
+from llmtutor.i18n import language, t
 
 
 # command name → (function name, help key, epilog key); app.py registers what a run needs
@@ -23,6 +23,7 @@ COMMANDS = {
     "progress": ("progress", "help_progress", "help_epilog_progress"),
     "export": ("export", "help_export", "help_epilog_export"),
 }
+WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
 ANSWERS_HELP = t("help_opt_answers")

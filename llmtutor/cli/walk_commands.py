@@ -7,13 +7,14 @@ from typing import Optional
 import typer
 
 from llmtutor.cli.state import SESSION, console, print_json, stdout_is_terminal
-from llmtutor.i18n import t
+from llmtutor.i18n import language, t
 
 
 # command name → (function name, help key, epilog key); app.py registers what a run needs
 COMMANDS = {
     "walk": ("walk", "walk_help", "walk_help_epilog"),
 }
+WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
 def complete_walk(incomplete: str) -> list[tuple[str, str]]:
