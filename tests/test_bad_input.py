@@ -150,3 +150,21 @@ def test_documented_bad_input(tutor, tmp_path, case, command, code, fragment):
     if "COLUMNS" in env:
         assert all(cell_len(line) <= int(env["COLUMNS"]) for line in output.splitlines())
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("command, expected", [
+    ("quiz --count many", "'--count' / '-n' 的值无效：'many' 不是整数。"),
+    ("lessons --foo", "没有这个选项：--foo。"),
+    ("quiz --coun 3", "你是不是想输入：--count"),
+    ("attention", "缺少参数 'TEXT'。"),
+    ("walk self-attention --dim", "选项 --dim 需要一个值。"),
+    ("learn a b", "多余的参数：b。"),
+])
+def test_usage_errors_are_worded_in_chinese(tutor, command, expected):
+    result = tutor("--lang", "zh", *shlex.split(command))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误：")
+    assert expected in lines[0]
+    for english in ("Invalid value", "No such option", "Missing", "requires", "unexpected", "Error"):
+        assert english not in lines[0]

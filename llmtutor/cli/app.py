@@ -140,8 +140,10 @@ def report_usage_error(err) -> None:
     ctx = getattr(err, "ctx", None)
     command = ctx.command_path if ctx is not None else "llmtutor"
     line = Text(label("error_prefix"), style="bold red")
-    line.append(err.format_message().replace("\n", " "))
-    line.append(" " + t("see_help", command=command), style="dim")
+    from llmtutor.cli.usage_errors import usage_error_text
+
+    line.append(usage_error_text(err).replace("\n", " "))
+    line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
     error_console().print(line, soft_wrap=True)
 
 
