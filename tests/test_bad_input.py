@@ -168,3 +168,13 @@ def test_usage_errors_are_worded_in_chinese(tutor, command, expected):
     assert expected in lines[0]
     for english in ("Invalid value", "No such option", "Missing", "requires", "unexpected", "Error"):
         assert english not in lines[0]
+
+
+def test_an_option_without_its_value_points_to_the_help_of_its_command():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "llmtutor", "walk", "self-attention", "--dim"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Option --dim needs a value. (see: llmtutor walk --help)" in result.stderr + result.stdout

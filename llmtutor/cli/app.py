@@ -138,7 +138,11 @@ def report_usage_error(err) -> None:
     from llmtutor.cli.state import error_console
 
     ctx = getattr(err, "ctx", None)
-    command = ctx.command_path if ctx is not None else "llmtutor"
+    if ctx is not None:
+        command = ctx.command_path
+    else:  # Click's option parser raises without a context: name the command from the line
+        named = _commands_for(sys.argv[1:])
+        command = f"llmtutor {named[0]}" if len(named) == 1 else "llmtutor"
     line = Text(label("error_prefix"), style="bold red")
     from llmtutor.cli.usage_errors import usage_error_text
 
