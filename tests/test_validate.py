@@ -155,3 +155,12 @@ def test_an_unusable_cache_folder_only_costs_time(tutor, tmp_path):
         result = tutor("validate", str(pack), env={"LLMTUTOR_CACHE": str(blocker)})
         assert result.exit_code == 1
         assert "minutes" in result.output
+
+
+def test_a_space_after_chinese_punctuation_is_a_warning(tutor, tmp_path):
+    folded = LESSON.replace("body: {en: The second page., zh: 第二页。}",
+                            "body:\n      en: The second page.\n      zh: >-\n        第二页，\n        继续。")
+    pack = write_pack(tmp_path / "pack", lesson=folded)
+    result = tutor("validate", str(pack))
+    assert result.exit_code == 0, result.output  # a warning, not an error
+    assert 'has a space after Chinese punctuation ("页， 继")' in result.output

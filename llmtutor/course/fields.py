@@ -12,6 +12,7 @@ from llmtutor.course.problem import Problem
 from llmtutor.i18n import Localized
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SPACE_AFTER_CHINESE_MARK = re.compile(r".[，。；：、！？] +[^\s\n]")
 
 
 class FieldReader:
@@ -47,8 +48,15 @@ class FieldReader:
         if isinstance(value, LocatedMap) and len(value) == 2:  # the usual case, checked quickly
             en, zh = value.get("en"), value.get("zh")
             if type(en) is str and type(zh) is str and en and zh and not en.isspace() and not zh.isspace():
+                self._check_chinese_spacing(zh, value.line_of("zh"), name, where)
                 return Localized(en.strip("\n"), zh.strip("\n"))
         return self._text_with_problems(value, data.line_of(name), name, where)
+
+    def _check_chinese_spacing(self, zh: str, line: int, name: str, where: str) -> None:
+        """Warn about a space after Chinese punctuation: YAML's folded blocks (`>`) join lines with one."""
+        found = SPACE_AFTER_CHINESE_MARK.search(zh)
+        if found:
+            self.warn(line, "warn_space_after_chinese_mark", where=where, field=f"{name}.zh", text=found.group(0))
 
     def _text_with_problems(self, value: object, line: int, name: str, where: str) -> Localized | None:
         if not isinstance(value, LocatedMap):
@@ -63,6 +71,8 @@ class FieldReader:
                 self.problem(value.line_of(lang), "bad_string", where=where, field=f"{name}.{lang}")
             else:
                 texts[lang] = str(text).strip("\n")
+                if lang == "zh":
+                    self._check_chinese_spacing(texts[lang], value.line_of(lang), name, where)
         for key in value:
             if key not in ("en", "zh"):
                 self.problem(value.line_of(key), "unknown_field", where=where, field=f"{name}.{key}")
