@@ -295,7 +295,7 @@ def render(renderable, width=80, colour=False) -> str:
 
 
 def test_an_array_shows_its_shape_and_aligned_fixed_decimals(english):
-    from llmtutor.render.walk import ArrayView
+    from llmtutor.render.arrays import ArrayView
 
     text = render(ArrayView(NamedArray("Q", np.array([[1.0, -0.5], [12.25, -0.0001]]), ("the", "cat")), "en"))
     lines = text.splitlines()
@@ -304,7 +304,7 @@ def test_an_array_shows_its_shape_and_aligned_fixed_decimals(english):
 
 
 def test_a_wide_array_shows_the_columns_that_fit_and_says_so(english):
-    from llmtutor.render.walk import ArrayView
+    from llmtutor.render.arrays import ArrayView
 
     text = render(ArrayView(NamedArray("X", np.ones((3, 50))), "en"), width=40)
     assert "showing columns 1–6 of 50" in text
