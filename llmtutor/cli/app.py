@@ -136,6 +136,7 @@ def report_usage_error(err) -> None:
     from rich.text import Text
 
     from llmtutor.cli.state import error_console
+    from llmtutor.cli.usage_errors import usage_error_text
 
     ctx = getattr(err, "ctx", None)
     if ctx is not None:
@@ -144,8 +145,6 @@ def report_usage_error(err) -> None:
         named = _commands_for(sys.argv[1:])
         command = f"llmtutor {named[0]}" if len(named) == 1 else "llmtutor"
     line = Text(label("error_prefix"), style="bold red")
-    from llmtutor.cli.usage_errors import usage_error_text
-
     line.append(usage_error_text(err).replace("\n", " "))
     line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
     error_console().print(line, soft_wrap=True)

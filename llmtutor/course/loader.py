@@ -206,7 +206,8 @@ def course_files(content_dirs: list[str] | None = None) -> tuple[list[ContentFil
 
 def _cache_key_paths(files: list[ContentFile]) -> list[Path]:
     # the code that shapes the model is part of the key, so a changed model never meets an old pickle
-    code = [Path(__file__).with_name(name) for name in ("model.py", "schema.py", "loader.py", "fields.py")]
+    code = [Path(__file__).with_name(name)
+            for name in ("model.py", "schema.py", "loader.py", "fields.py", "validate.py", "lookup.py")]
     return [item.path for item in files] + code
 
 
