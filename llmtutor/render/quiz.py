@@ -13,6 +13,7 @@ from llmtutor.i18n import t
 from llmtutor.quiz.grading import LETTERS, Presented
 from llmtutor.render import theme
 from llmtutor.render.markup import blocks, para, visible
+from llmtutor.render.wrap import Paragraph
 
 
 def question_view(presented: Presented, number: int, total: int, lang: str) -> RenderableType:
@@ -66,7 +67,7 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
             term = course.term(concept)
             name = visible(term.name.get(lang)) if term else concept
             style = theme.GOOD if right == asked else (theme.BAD if right == 0 else theme.WARN)
-            table.add_row(name, Text(f"{right}/{asked}", style=style))
+            table.add_row(_cell(name), Text(f"{right}/{asked}", style=style))
         parts += [Text(""), table]
     missed = [o for o in session.outcomes if not o.correct]
     if missed:
@@ -77,8 +78,9 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
         table.add_column(t("col_answer"), ratio=1, overflow="fold")
         for outcome in missed:
             prompt = visible(outcome.presented.question.prompt.get(lang)).replace("\n", " ")
-            table.add_row(_shorten(prompt, 90), visible(outcome.given or "–"), _answer_text(outcome, lang))
-        parts += [Text(""), table]
+            table.add_row(_cell(_shorten(prompt, 90)), _cell(visible(outcome.given or "–")),
+                          _cell(_answer_text(outcome, lang)))
+        parts += [Text(""), table, Text("")]
         reading = Table.grid(padding=(0, 2))
         reading.add_column(no_wrap=True, style=theme.CODE)
         reading.add_column(ratio=1, overflow="fold")
@@ -88,11 +90,11 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
             lesson = course.lesson(q.lesson)
             if lesson and f"learn {lesson.id}" not in shown:
                 shown.add(f"learn {lesson.id}")
-                reading.add_row(f"llmtutor learn {lesson.id}", visible(lesson.title.get(lang)))
+                reading.add_row(f"llmtutor learn {lesson.id}", _cell(visible(lesson.title.get(lang))))
             term = course.term(q.concept)
             if term and f"explain {term.id}" not in shown:
                 shown.add(f"explain {term.id}")
-                reading.add_row(f"llmtutor explain {term.id}", visible(term.name.get(lang)))
+                reading.add_row(f"llmtutor explain {term.id}", _cell(visible(term.name.get(lang))))
         parts += [Text(t("quiz_read_next"), style="bold"), reading]
     elif answered:
         parts += [Text(""), Text(t("quiz_all_right"), style=theme.GOOD)]
@@ -109,6 +111,11 @@ def _answer_text(outcome, lang: str) -> str:
         written = outcome.presented.order[LETTERS.index(letter)]
         parts.append(f"{letter}) {_shorten(visible(q.choices[written].get(lang)), 40)}")
     return "; ".join(parts)
+
+
+def _cell(text: str) -> Paragraph:
+    """A table cell that wraps Chinese between characters, punctuation kept off line starts."""
+    return Paragraph(Text(text))
 
 
 def _shorten(text: str, limit: int) -> str:
