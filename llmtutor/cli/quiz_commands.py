@@ -203,6 +203,7 @@ def progress(
         return
     out = console()
     out.print(progress_view(course, data, SESSION.lang))
+    out.print()
     _print_upcoming(out, upcoming(store))
 
 

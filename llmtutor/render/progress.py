@@ -49,7 +49,12 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
         table.add_column(t("col_topics"), ratio=1, overflow="fold")
         table.add_column(t("col_score"), justify="right", no_wrap=True)
         for row in data["recent_sessions"]:
-            table.add_row(row["started_at"][:16].replace("T", " "), row["kind"], visible(row["topics"] or "–"),
+            table.add_row(row["started_at"][:16].replace("T", " "), _kind(row["kind"]), visible(row["topics"] or "–"),
                           f"{row['score']}/{row['total']}")
         parts += [Text(""), table]
     return Group(*parts)
+
+
+def _kind(kind: str) -> str:
+    """"quiz" or "review" as the learner reads it; anything else as stored."""
+    return t(f"session_kind_{kind}") if kind in ("quiz", "review") else visible(kind)
