@@ -64,6 +64,8 @@ def test_answers_are_stored_and_progress_counts_them(tutor):
     assert progress["questions_answered"] == 5
     assert progress["correct"] == 0
     assert {"lessons", "questions_answered", "correct", "due_reviews"} <= set(progress)
+    chinese = tutor("--lang", "zh", "progress").output
+    assert "测验" in chinese and " quiz " not in chinese  # the session's kind, translated
 
 
 def test_every_question_type_can_be_asked_alone(tutor):
