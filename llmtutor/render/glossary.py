@@ -20,8 +20,8 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
     heading = Text(visible(term.name.get(lang)), style=theme.ACCENT)
     heading.append(f"  {visible(term.name.get(other))}", style="bold")
     aliases = term.aliases_zh + term.aliases_en if lang == "zh" else term.aliases_en + term.aliases_zh
+    separator = "、" if lang == "zh" else ", "
     if aliases:
-        separator = "、" if lang == "zh" else ", "
         heading.append("\n" + label("explain_aliases") + separator.join(visible(a) for a in aliases), style=theme.MUTED)
     parts: list[RenderableType] = [heading, Text(""), blocks(term.definition.get(lang))]
     if term.formula:
@@ -35,9 +35,11 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
     if related:
         names = Text()
         for index, rel in enumerate(r for r in related if r):
-            names.append(", " if index else "")
-            names.append(visible(rel.name.get(lang)))
-            names.append(f" ({rel.id})", style=theme.MUTED)
+            names.append(separator if index else "")
+            name = rel.name.get(lang)
+            names.append(visible(name))
+            if name.casefold().replace(" ", "-") != rel.id:  # the id to type, unless the name is it
+                names.append(f" ({rel.id})", style=theme.MUTED)
         rows.append((t("explain_related"), names))
     for lesson in course.lessons_teaching(term.id):
         rows.append((t("explain_lesson"), Text.assemble((f"llmtutor learn {lesson.id}", theme.CODE),
