@@ -67,7 +67,7 @@ def _picture(result, text: str, head: Optional[int], values: bool):
 
     from llmtutor.render.head_grid import HeadGrid
     from llmtutor.render.heatmap import Heatmap
-    from llmtutor.render.markup import visible
+    from llmtutor.render.safe_text import visible
 
     n = len(result.tokens)
     shown = " ".join(result.tokens)

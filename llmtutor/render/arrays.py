@@ -22,7 +22,7 @@ from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
-from llmtutor.render.markup import visible
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, ValueGridSpec
 

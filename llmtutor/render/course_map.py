@@ -9,7 +9,7 @@ from rich.text import Text
 from llmtutor.course.model import Course, Lesson
 from llmtutor.i18n import t
 from llmtutor.render import theme
-from llmtutor.render.markup import visible
+from llmtutor.render.safe_text import visible
 
 
 def status_text(status: str) -> Text:

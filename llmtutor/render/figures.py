@@ -10,7 +10,8 @@ from rich.text import Text
 
 from llmtutor.course.model import Figure
 from llmtutor.render import theme
-from llmtutor.render.markup import inline, para, visible
+from llmtutor.render.markup import inline, para
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 

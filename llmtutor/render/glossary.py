@@ -11,7 +11,8 @@ from rich.text import Text
 from llmtutor.course.model import Course, Term
 from llmtutor.i18n import label, t
 from llmtutor.render import theme
-from llmtutor.render.markup import blocks, visible
+from llmtutor.render.markup import blocks
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 

@@ -13,7 +13,8 @@ from llmtutor.course.model import Course, Lesson, Section
 from llmtutor.i18n import label, t
 from llmtutor.render import theme
 from llmtutor.render.figures import figure_view
-from llmtutor.render.markup import blocks, inline, para, visible
+from llmtutor.render.markup import blocks, inline, para
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 

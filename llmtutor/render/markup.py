@@ -14,29 +14,12 @@ from rich.console import Group
 from rich.text import Text
 
 from llmtutor.render import theme
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![\w*])")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
-
-
-def visible(text: str) -> str:
-    """Replace control characters (ESC, BEL, C1 codes, bidi overrides) by visible symbols."""
-    out = []
-    for ch in str(text):
-        code = ord(ch)
-        if ch in "\n\t":
-            out.append(ch)
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))  # ␛ for ESC, ␇ for BEL, ...
-        elif code == 0x7F:
-            out.append("␡")
-        elif 0x80 <= code < 0xA0 or unicodedata.category(ch) == "Cf" and ch not in "\u200d":
-            out.append("�")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def inline(text: str, base_style: str = "") -> Text:

@@ -11,7 +11,7 @@ from llmtutor.course.model import Course
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.course_map import lessons_table
-from llmtutor.render.markup import visible
+from llmtutor.render.safe_text import visible
 
 
 def progress_view(course: Course, data: dict, lang: str) -> RenderableType:

@@ -12,7 +12,8 @@ from llmtutor.course.model import Course
 from llmtutor.i18n import t
 from llmtutor.quiz.grading import LETTERS, Presented
 from llmtutor.render import theme
-from llmtutor.render.markup import blocks, para, visible
+from llmtutor.render.markup import blocks, para
+from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 
