@@ -203,7 +203,7 @@ def test_head_grid_shows_every_head_when_they_fit():
     weights = np.stack([causal_weights(6, seed) for seed in range(4)])
     output = render(HeadGrid(weights, ENGLISH, ENGLISH, causal_mask(6)), 200)
     for k in range(1, 5):
-        assert f"head {k} of 4" in output
+        assert f"head {k}/4" in output
     assert "--head" not in output
     assert max(cell_len(line) for line in visible_lines(output)) <= 200
 

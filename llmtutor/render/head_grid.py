@@ -36,7 +36,7 @@ class HeadGrid:
         masks = np.ones(self.weights.shape, bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), self.weights.shape)
         self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
         self.heads = [
-            Heatmap(self.weights[k], row_labels, col_labels, masks[k], title=t("heatmap_head", k=k + 1, h=n_heads),
+            Heatmap(self.weights[k], row_labels, col_labels, masks[k], title=t("heatmap_head_short", k=k + 1, h=n_heads),
                     show_values=show_values, color=color, vmin=self.vmin, vmax=self.vmax, legend=False)
             for k in range(n_heads)
         ]
