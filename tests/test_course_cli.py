@@ -30,6 +30,29 @@ def test_lessons_table_fits_80_columns(tutor, lang):
     assert all(cell_len(line) <= 80 for line in result.output.splitlines())
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lessons_shows_every_title_whole(tutor, lang):
+    lines = tutor("--lang", lang, "lessons").output.splitlines()
+    start = lines[0].index("title" if lang == "en" else "标题")  # only ASCII before it: index = cells
+    titles: list[str] = []
+    for line in lines[2:]:
+        piece = line[start:].split("   ")[0].strip()
+        if line[:start].strip():
+            titles.append(piece)
+        elif piece:  # a title continued on the next line
+            titles[-1] += ("" if lang == "zh" else " ") + piece
+    assert titles == [lesson["title"] for lesson in tutor.json("--lang", lang, "lessons", "--json")]
+
+
+def test_lessons_on_a_narrow_screen_cut_no_title(tutor):
+    output = tutor("lessons", env={"COLUMNS": "40"}).output
+    assert all(cell_len(line) <= 40 for line in output.splitlines())
+    assert "…" in output  # only ids are cut, so that the titles keep some room
+    rest = iter("".join(output.split()))
+    for lesson in tutor.json("lessons", "--json"):  # each title's letters, in order, none left out
+        assert all(ch in rest for ch in "".join(lesson["title"].split())), lesson["title"]
+
+
 def test_lessons_json_lists_every_lesson_in_order_with_status(tutor):
     lessons = tutor.json("lessons", "--json")
     assert [x["id"] for x in lessons][:2] == ["ai-history", "nlp-progress"]

@@ -74,7 +74,7 @@ def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"
                      "summary": lesson.summary.get(SESSION.lang), "minutes": lesson.minutes, "status": statuses.get(lesson.id, "new")}
                     for lesson in course.lessons])
         return
-    console().print(lessons_table(course.lessons, statuses, SESSION.lang))
+    console().print(lessons_table(course.lessons, statuses, SESSION.lang, full_titles=True))
 
 
 def find_lesson(course, name: str):

@@ -16,9 +16,13 @@ def status_text(status: str) -> Text:
     return Text(f"{theme.STATUS_MARK[status]} {t('status_' + status)}", style=theme.STATUS_STYLE[status])
 
 
-def lessons_table(lessons: list[Lesson], statuses: dict[str, str], lang: str) -> "LessonsTable":
-    """One line per lesson, sized to the console: the title gets the room that is left."""
-    return LessonsTable(lessons, statuses, lang)
+def lessons_table(lessons: list[Lesson], statuses: dict[str, str], lang: str,
+                  full_titles: bool = False) -> "LessonsTable":
+    """One line per lesson, sized to the console: the title gets the room that is left.
+
+    A title too long for it is cut with "…", or with `full_titles` continued on the next lines.
+    """
+    return LessonsTable(lessons, statuses, lang, full_titles)
 
 
 class LessonsTable:
@@ -26,8 +30,9 @@ class LessonsTable:
 
     GAP = "   "
 
-    def __init__(self, lessons: list[Lesson], statuses: dict[str, str], lang: str) -> None:
-        self.lessons, self.statuses, self.lang = lessons, statuses, lang
+    def __init__(self, lessons: list[Lesson], statuses: dict[str, str], lang: str,
+                 full_titles: bool = False) -> None:
+        self.lessons, self.statuses, self.lang, self.full_titles = lessons, statuses, lang, full_titles
 
     def __rich_console__(self, console, options):
         statuses = [status_text(s) for s in theme.STATUS_MARK]
@@ -40,7 +45,7 @@ class LessonsTable:
         ]
         gap = self.GAP if options.max_width >= 60 else " "
         room = options.max_width - widths[0] - widths[3] - widths[4] - len(gap) * (len(widths) - 1)
-        widths[1] = min(widths[1], max(4, room // 2))  # narrow consoles shorten ids too
+        widths[1] = min(widths[1], max(4, room // 3))  # narrow consoles shorten ids too
         widths[2] = max(4, room - widths[1])
         aligns = ("right", "left", "left", "right", "left")
         header = [Text(text, style="bold") for text in ("#", t("col_id"), t("col_title"), t("col_minutes"),
@@ -48,10 +53,20 @@ class LessonsTable:
         yield self._line(header, widths, aligns, gap)
         yield Text("─" * min(options.max_width, sum(widths) + len(gap) * 4), style=theme.MUTED)
         for lesson in self.lessons:
+            title, *rest = self._title_lines(visible(lesson.title.get(self.lang)), widths[2])
             cells = [Text(str(lesson.order), style=theme.MUTED), Text(lesson.id, style=theme.ACCENT),
-                     Text(visible(lesson.title.get(self.lang))), Text(str(lesson.minutes)),
-                     status_text(self.statuses.get(lesson.id, "new"))]
+                     Text(title), Text(str(lesson.minutes)), status_text(self.statuses.get(lesson.id, "new"))]
             yield self._line(cells, widths, aligns, gap)
+            for more in rest:  # the title continues under itself
+                yield self._line([Text(""), Text(""), Text(more)], widths[:3], aligns[:3], gap)
+
+    def _title_lines(self, title: str, width: int) -> list[str]:
+        if not self.full_titles or cell_len(title) <= width:
+            return [title]
+        from llmtutor.render.wrap import break_offsets
+
+        starts = [0, *break_offsets(title, width)]
+        return [title[a:b].strip() for a, b in zip(starts, [*starts[1:], len(title)])]
 
     def _line(self, cells: list[Text], widths: list[int], aligns: tuple[str, ...], gap: str) -> Text:
         line = Text(no_wrap=True, overflow="crop", end="\n")
