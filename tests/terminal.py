@@ -16,3 +16,10 @@ def spawn(home, *args: str, lang: str = "en", rows: int = 40) -> pexpect.spawn:
            "LLMTUTOR_LANG": lang}
     return pexpect.spawn(sys.executable, ["-m", "llmtutor", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
                          dimensions=(rows, 80))
+
+
+def exit_status(child: pexpect.spawn) -> int:
+    """Wait for the tutor to end, close the terminal, and give its exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus

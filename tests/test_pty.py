@@ -10,7 +10,7 @@ import sys
 import pexpect
 import pytest
 
-from terminal import spawn
+from terminal import exit_status, spawn
 
 
 def progress(home) -> dict:
@@ -31,16 +31,12 @@ def test_learn_pages_forward_back_and_resumes_after_quit(tmp_path):
     child.expect("2/8")
     child.send("q")
     child.expect("resumes here")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     again = spawn(tmp_path, "learn", "attention", rows=120)
     again.expect("Resuming at page 2 of 8")
     again.expect("2/8")
     again.sendcontrol("c")
-    again.expect(pexpect.EOF)
-    again.close()
-    assert again.exitstatus == 130
+    assert exit_status(again) == 130
     lessons = {x["id"]: x["status"] for x in progress(tmp_path)["lessons"]}
     assert lessons["attention"] == "in_progress"
 
@@ -55,9 +51,7 @@ def test_a_page_taller_than_the_terminal_is_shown_a_screenful_at_a_time(tmp_path
     child.expect("1/8")
     child.expect("more")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_learn_to_the_end_records_the_lesson_as_done(tmp_path):
@@ -87,9 +81,7 @@ def test_a_quiz_answered_key_by_key_then_ctrl_c_keeps_the_answers(tmp_path):
     child.expect("Question 3/4")
     child.sendcontrol("c")
     child.expect("Stopped after 2 of 4 questions")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     assert progress(tmp_path)["questions_answered"] == 2
 
 
@@ -101,9 +93,7 @@ def test_a_whole_quiz_in_either_language(tmp_path, lang, heading):
     child.expect("2/2")
     child.sendline("")
     child.expect("0/2")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_a_closed_terminal_during_a_quiz_keeps_the_answers(tmp_path):

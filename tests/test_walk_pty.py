@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pexpect
-
-from terminal import spawn
+from terminal import exit_status, spawn
 
 
 def test_enter_moves_on_b_goes_back_q_quits(tmp_path):
@@ -16,9 +14,7 @@ def test_enter_moves_on_b_goes_back_q_quits(tmp_path):
     child.send("b")
     child.expect("step 1/")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_space_through_the_last_step_ends_the_walkthrough(tmp_path):
@@ -27,9 +23,7 @@ def test_space_through_the_last_step_ends_the_walkthrough(tmp_path):
         child.expect(f"step {step}/4")
         child.expect("b back")
         child.send(" ")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_ctrl_c_leaves_a_walkthrough_cleanly(tmp_path):
@@ -38,9 +32,7 @@ def test_ctrl_c_leaves_a_walkthrough_cleanly(tmp_path):
     child.expect("b back")
     child.sendcontrol("c")
     child.expect("Stopped")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     assert "Traceback" not in (child.before or "")
 
 
@@ -55,6 +47,4 @@ def test_a_step_taller_than_the_terminal_is_shown_a_screenful_at_a_time(tmp_path
     child.send("\r")
     child.expect("step 3/")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
