@@ -52,6 +52,10 @@ class Fixtures:
     def pack(self, path: Path, lesson: str = LESSON, glossary: str = GLOSSARY) -> Path:
         return write_pack(path, lesson=lesson, glossary=glossary)
 
+    def make_folder(self, path):
+        path.mkdir()
+        return path
+
     def make_text_10000_tokens(self, path):
         return "word " * 10_000
 

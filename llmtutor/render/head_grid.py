@@ -21,12 +21,13 @@ class HeadGrid:
     """Several heads side by side (in rows of a grid) when they fit, else one head and how to pick another.
 
     weights: (h, n_q, n_k); mask: (n_q, n_k) or (h, n_q, n_k), True = may attend;
-    head: 0-based index to show only that head. All heads share one colour scale.
+    head: 0-based index to show only that head. All heads share one colour scale (vmin/vmax fix it).
     """
 
     def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
                  head: int | None = None, title: str | None = None, show_values: bool = False,
-                 color: bool | None = None, gap: int = 2) -> None:
+                 color: bool | None = None, gap: int = 2, vmin: float | None = None,
+                 vmax: float | None = None, titles: Sequence[str] | None = None) -> None:
         self.weights = np.asarray(weights, dtype=float)
         if self.weights.ndim != 3:
             raise ValueError(f"weights must be 3-D (h, n_q, n_k), got shape {self.weights.shape}")
@@ -35,8 +36,11 @@ class HeadGrid:
             raise TutorError("heatmap_no_such_head", k=head + 1, h=n_heads)
         masks = np.ones(self.weights.shape, bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), self.weights.shape)
         self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
+        if vmin is not None and vmax is not None:  # a fixed scale, e.g. 0–1 while training sharpens a map
+            self.vmin, self.vmax = vmin, vmax
         self.heads = [
-            Heatmap(self.weights[k], row_labels, col_labels, masks[k], title=t("heatmap_head_short", k=k + 1, h=n_heads),
+            Heatmap(self.weights[k], row_labels, col_labels, masks[k],
+                    title=titles[k] if titles else t("heatmap_head_short", k=k + 1, h=n_heads),
                     show_values=show_values, color=color, vmin=self.vmin, vmax=self.vmax, legend=False)
             for k in range(n_heads)
         ]

@@ -1,0 +1,185 @@
+"""Model files: a config plus named arrays in a `.npz`, read as untrusted input, written atomically.
+
+A model file comes from outside (a download, a classmate, a damaged disk), so reading it never
+runs code and never trusts what it says about itself:
+- only a regular file (a FIFO or a device would block or never end), at most `MAX_FILE_BYTES`;
+- each member's array header is parsed and checked (plain little-endian float, C order, the shape
+  the config implies) and its size compared with the zip's own record *before* a byte of data is
+  read, so a zip bomb or a header that lies about its shape costs nothing;
+- no pickles (`allow_pickle` never enters: arrays are read with `np.frombuffer`);
+- every value finite.
+
+Layout: `config.npy` holds the config as UTF-8 JSON bytes (uint8); every other member is one
+parameter, named as `Transformer.parameters()` names it ("blocks.0.attn.W_Q", …).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from llmtutor.errors import TutorError
+from llmtutor.model.transformer import ModelConfig, Transformer, check_config, parameter_shapes
+
+MAX_FILE_BYTES = 64 << 20  # a toy or course model is well under 4 MB
+MAX_CONFIG_BYTES = 64 << 10
+FLOAT_DTYPES = (np.dtype("<f2"), np.dtype("<f4"), np.dtype("<f8"))
+FORMAT = "llmtutor-model-1"
+
+
+def save_model(model: Transformer, path: Path, dtype=np.float32) -> Path:
+    """Write `model` to `path` atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    if path.is_dir():
+        raise TutorError("model_out_is_directory", path=str(path))
+    if not path.parent.is_dir():
+        raise TutorError("model_out_folder_missing", path=str(path), folder=str(path.parent))
+    config = {"format": FORMAT, **model.config.shape_dict(), "meta": model.config.meta}
+    arrays = {"config": np.frombuffer(json.dumps(config, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
+    arrays.update({name: array.astype(dtype) for name, array in model.parameters().items()})
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez_compressed(file, **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def load_model(path: Path, dtype=np.float32) -> Transformer:
+    """The model in `path`, or TutorError (exit 2) saying what is wrong with the file."""
+    path = Path(path)
+    arrays, config = read_model_file(path)
+    model = Transformer(config, seed=0, dtype=dtype)
+    model.load_parameters({name: array.astype(dtype) for name, array in arrays.items()})
+    return model
+
+
+def read_model_file(path: Path) -> tuple[dict[str, np.ndarray], ModelConfig]:
+    """The checked arrays and config of a model file (see the module docstring for every check)."""
+    with open_regular_file(path) as file, _zip(file, path) as archive:
+        members = {info.filename: info for info in archive.infolist()}
+        if "config.npy" not in members:
+            raise TutorError("model_not_a_model", path=str(path), detail="no config.npy")
+        raw = read_member(archive, members["config.npy"], path, (np.dtype("u1"),), None, MAX_CONFIG_BYTES)
+        config = _config_from_json(raw.tobytes(), path)
+        shapes = parameter_shapes(config)
+        expected = {f"{name}.npy" for name in shapes} | {"config.npy"}
+        unexpected = sorted(set(members) - expected)
+        missing = sorted(expected - set(members))
+        if unexpected or missing:
+            detail = (f"unexpected {', '.join(unexpected[:3])}" if unexpected
+                      else f"missing {', '.join(m[:-4] for m in missing[:3])}")
+            raise TutorError("model_not_a_model", path=str(path), detail=detail)
+        arrays = {}
+        for name, shape in shapes.items():
+            array = read_member(archive, members[f"{name}.npy"], path, FLOAT_DTYPES, shape, MAX_FILE_BYTES)
+            if not np.all(np.isfinite(array)):
+                raise TutorError("model_not_finite", path=str(path), name=name)
+            arrays[name] = array
+    return arrays, config
+
+
+def open_regular_file(path: Path):
+    """Open `path` for reading only if it is a regular file of a sane size (TutorError otherwise)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise TutorError("model_file_missing", exit_code=1, path=str(path)) from None
+    except OSError as err:
+        raise TutorError("model_unreadable", path=str(path), detail=err.strerror or type(err).__name__) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise TutorError("model_not_regular", path=str(path))
+    if info.st_size == 0:
+        raise TutorError("model_not_a_model", path=str(path), detail="empty file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise TutorError("model_too_large", path=str(path), size=info.st_size, limit=MAX_FILE_BYTES)
+    try:
+        return open(path, "rb")  # noqa: SIM115 (closed by the caller's with)
+    except OSError as err:
+        raise TutorError("model_unreadable", path=str(path), detail=err.strerror or type(err).__name__) from None
+
+
+class _zip:
+    """zipfile.ZipFile as a context manager whose failures are one learner-facing line."""
+
+    def __init__(self, file, path: Path) -> None:
+        self.file, self.path = file, path
+
+    def __enter__(self) -> zipfile.ZipFile:
+        try:
+            self.archive = zipfile.ZipFile(self.file)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise TutorError("model_not_a_model", path=str(self.path), detail="not a .npz (zip) file") from None
+        return self.archive
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        self.archive.close()
+        if kind is not None and issubclass(kind, (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError)) \
+                and not issubclass(kind, TutorError):
+            raise TutorError("model_not_a_model", path=str(self.path),
+                             detail=f"damaged ({str(value)[:80] or kind.__name__})") from None
+        return False
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dtypes, shape, limit: int) -> np.ndarray:
+    """One `.npy` member, its header checked before its data is read."""
+    name = info.filename[:-4]
+    if info.file_size > limit or info.flag_bits & 0x1:  # too big, or encrypted
+        raise TutorError("model_bad_array", path=str(path), name=name, detail=f"{info.file_size} bytes")
+    with archive.open(info) as member:
+        try:
+            version = np.lib.format.read_magic(member)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"npy format version {version}")
+            array_shape, fortran_order, dtype = read_header(member)
+        except ValueError as err:
+            raise TutorError("model_bad_array", path=str(path), name=name, detail=str(err)[:80]) from None
+        if dtype not in dtypes or fortran_order:
+            raise TutorError("model_bad_array", path=str(path), name=name, detail=f"dtype {dtype.str}")
+        if shape is not None and tuple(array_shape) != tuple(shape):
+            raise TutorError("model_bad_array", path=str(path), name=name,
+                             detail=f"shape {tuple(array_shape)}, expected {tuple(shape)}")
+        if len(array_shape) != 1 and shape is None:
+            raise TutorError("model_bad_array", path=str(path), name=name, detail=f"shape {tuple(array_shape)}")
+        count = int(np.prod(array_shape, dtype=np.int64))
+        data_bytes = count * dtype.itemsize
+        if info.file_size - member.tell() != data_bytes:  # the header's shape must match the zip's size
+            raise TutorError("model_bad_array", path=str(path), name=name, detail="size does not match its header")
+        data = member.read(data_bytes)
+    if len(data) != data_bytes:
+        raise TutorError("model_bad_array", path=str(path), name=name, detail="truncated")
+    return np.frombuffer(data, dtype=dtype).reshape(array_shape)
+
+
+def _config_from_json(raw: bytes, path: Path) -> ModelConfig:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise TutorError("model_not_a_model", path=str(path), detail="config is not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TutorError("model_not_a_model", path=str(path), detail="not an llmtutor model")
+    fields = ModelConfig.__dataclass_fields__
+    known = {key: value for key, value in data.items() if key in fields and key != "meta"}
+    meta = data.get("meta", {})
+    try:
+        config = ModelConfig(**known, meta=meta if isinstance(meta, dict) else {})
+        check_config(config)
+    except (TypeError, ValueError) as err:
+        raise TutorError("model_not_a_model", path=str(path), detail=str(err)[:100]) from None
+    return config

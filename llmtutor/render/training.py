@@ -1,0 +1,132 @@
+"""The live view of `llmtutor train`: progress, loss and accuracy curves, and the attention as it learns.
+
+It only draws what the training loop yielded (`llmtutor.model.Progress`); it computes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from llmtutor.i18n import t
+from llmtutor.render import theme
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float], width: int, low: float | None = None, high: float | None = None) -> str:
+    """The last `width` values (resampled when there are more) as a row of block characters."""
+    values = [v for v in values if math.isfinite(v)]
+    if not values or width < 1:
+        return ""
+    if len(values) > width:  # keep the whole history: sample it evenly
+        picks = np.linspace(0, len(values) - 1, width).round().astype(int)
+        values = [values[i] for i in picks]
+    low = min(values) if low is None else low
+    high = max(values) if high is None else high
+    span = high - low
+    if span <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[min(len(SPARKS) - 1, int((v - low) / span * (len(SPARKS) - 1) + 0.5))] for v in values)
+
+
+def percent(value: float) -> str:
+    return "–" if not math.isfinite(value) else f"{value * 100:.1f}%"
+
+
+class TrainingView:
+    """Everything the live view shows, redrawn at any width from the history it is given."""
+
+    def __init__(self, title: str, example_tokens: list[str], mask: np.ndarray | None) -> None:
+        self.title = title
+        self.example_tokens = example_tokens
+        self.mask = mask
+        self.history: list = []  # Progress records, in order
+        self.snapshot = None  # the latest Progress that carries a snapshot
+
+    def update(self, progress) -> None:
+        if progress.step > 0:
+            self.history.append(progress)
+        if progress.snapshot is not None:
+            self.snapshot = progress
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        yield Text(self.title, style=theme.TITLE, overflow="fold")
+        last = self.history[-1] if self.history else None
+        steps = (last or self.snapshot).steps if (last or self.snapshot) else 1
+        done = last.step if last else 0
+        bar_width = max(10, min(40, width - 30))
+        row = Table.grid(padding=(0, 1))
+        row.add_row(ProgressBar(total=steps, completed=done, width=bar_width),
+                    Text(t("train_step", step=done, steps=steps) + (f" · {last.seconds:.1f} s" if last else "")))
+        yield row
+        curve_width = max(8, min(60, width - 22))
+        losses = [p.loss for p in self.history]
+        accuracies = [p.accuracy for p in self.history]
+        curves = Table.grid(padding=(0, 1))
+        curves.add_column(no_wrap=True)
+        curves.add_column(no_wrap=True, justify="right")
+        curves.add_column(no_wrap=True)
+        curves.add_row(t("train_loss"), f"{last.loss:.3f}" if last else "–",
+                       Text(sparkline(losses, curve_width, low=0.0), style=theme.ACCENT))
+        curves.add_row(t("train_accuracy"), percent(last.accuracy) if last else "–",
+                       Text(sparkline(accuracies, curve_width, low=0.0, high=1.0), style=theme.ACCENT))
+        yield curves
+        if self.snapshot is not None:
+            yield from self._attention()
+
+    def _attention(self):
+        """Every head of every layer in one grid, on a fixed 0–1 scale so that sharpening shows."""
+        from llmtutor.render.head_grid import HeadGrid
+        from llmtutor.render.heatmap import Heatmap
+
+        example = " ".join(self.example_tokens)
+        snapshot = self.snapshot.snapshot  # per layer (heads, n, n)
+        title = t("train_snapshot_title", example=example, step=self.snapshot.step)
+        if len(snapshot) == 1 and snapshot[0].shape[0] == 1:
+            yield Heatmap(snapshot[0][0], self.example_tokens, self.example_tokens, mask=self.mask, title=title,
+                          vmin=0.0, vmax=1.0)
+            return
+        weights = np.concatenate(snapshot, axis=0)  # (layers·heads, n, n)
+        titles = [t("train_head_title", layer=layer + 1, head=head + 1)
+                  for layer, layer_weights in enumerate(snapshot) for head in range(layer_weights.shape[0])]
+        yield HeadGrid(weights, self.example_tokens, self.example_tokens, mask=self.mask, title=title,
+                       vmin=0.0, vmax=1.0, titles=titles)
+
+
+def head_score_table(scores, expected_label: str) -> Table:
+    """Per head: the mean weight on the expected key, and the row entropy against uniform."""
+    head_label, pattern_label, entropy_label = t("train_scores_columns").split("|")
+    table = Table(title=t("train_scores_title"), title_justify="left", title_style=theme.TITLE, box=None,
+                  padding=(0, 2), show_edge=False)
+    table.add_column(head_label, no_wrap=True)
+    table.add_column(pattern_label, justify="right")
+    table.add_column(entropy_label, justify="right")
+    for score in scores:
+        pattern = expected_label if score.pattern is None else f"{score.pattern:.2f}"
+        table.add_row(t("train_head_title", layer=score.layer, head=score.head), pattern, f"{score.entropy:.2f}")
+    return table
+
+
+def task_table(rows: list[tuple[str, str, str]]) -> Table:
+    """The tasks `llmtutor train` offers: name, what it shows, how long it takes here."""
+    name_label, shows_label, time_label = t("train_tasks_columns").split("|")
+    table = Table(title=t("train_tasks_title"), title_justify="left", title_style=theme.TITLE, box=None,
+                  padding=(0, 2), show_edge=False)
+    table.add_column(name_label, no_wrap=True, style=theme.ACCENT)
+    table.add_column(shows_label, ratio=1)
+    table.add_column(time_label, no_wrap=True, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def final_group(*parts) -> Group:
+    return Group(*parts)
