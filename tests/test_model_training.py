@@ -80,7 +80,7 @@ def test_the_expected_key_holds_what_the_query_must_output(name):
     """The pattern a learner is told to expect is the one that carries the answer."""
     task = TASKS[name]
     batch = task.sample(np.random.default_rng(8), 40, 8)
-    keys = task.expected_keys(batch.inputs, 8)[-1]  # the last layer reads the answer
+    keys = task.expected_keys(batch.inputs, 8, task.n_layers)[-1]  # the last layer reads the answer
     for row in range(40):
         for query in np.flatnonzero(batch.loss_mask[row]):
             key = keys[row, query]
@@ -91,4 +91,4 @@ def test_the_expected_key_holds_what_the_query_must_output(name):
 
 
 def test_sort_expects_no_particular_key():
-    assert TASKS["sort"].expected_keys(np.zeros((2, 8), dtype=int), 8) == [None]
+    assert TASKS["sort"].expected_keys(np.zeros((2, 8), dtype=int), 8, 1) == [None]

@@ -236,14 +236,21 @@ def _save_after_stop(model, settings, path: Path, step: int) -> None:
                                 detail=err.params.get("detail", "")), soft_wrap=True)
 
 
+def expected_key_names(task_name: str, layers: int) -> list[str | None]:
+    """Per layer, the key the task expects a head to attend to, in words (None: no expectation)."""
+    from llmtutor.model.tasks import TASKS
+
+    return [None if key is None else t(key) for key in TASKS[task_name].expected_names(layers)]
+
+
 def _report(out, settings, seconds, evaluation, scores, saved: Path, example: list[str]) -> None:
-    from llmtutor.render.training import head_score_table, percent
+    from llmtutor.render.training import HeadScores, percent
 
     say(out, t("train_done", steps=settings.steps, seconds=f"{seconds:.1f}"))
     say(out, t("train_heldout", count=evaluation.count, accuracy=percent(evaluation.token_accuracy),
                sequences=percent(evaluation.sequence_accuracy)))
     out.print()
-    out.print(head_score_table(scores, t("train_no_expected")))
+    out.print(HeadScores(scores, expected_key_names(settings.task, settings.layers)))
     out.print()
     say(out, t(f"task_{settings.task}_pattern"), "dim")
     out.print()

@@ -24,7 +24,7 @@ def head_scores(model: Transformer, task: Task, length: int, seed: int = 0, coun
     """Per layer and head: the mean attention on the expected key, and how flat the rows are."""
     batch = task.sample(np.random.default_rng([seed, 3]), count, length)
     model.forward(batch.inputs)
-    expected = task.expected_keys(batch.inputs, length)
+    expected = task.expected_keys(batch.inputs, length, model.config.n_layers)
     scores = []
     for layer, weights in enumerate(model.attention_weights()):  # (B, h, n, n)
         keys = expected[layer] if layer < len(expected) else None

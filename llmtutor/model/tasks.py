@@ -66,9 +66,13 @@ class Task:
         """The ids `(n,)` the model reads for one learner sequence (the task's own framing)."""
         return sequence
 
-    def expected_keys(self, inputs: np.ndarray, length: int) -> list[np.ndarray | None]:
+    def expected_keys(self, inputs: np.ndarray, length: int, n_layers: int) -> list[np.ndarray | None]:
         """Per layer, `(B, n)` the key each query should attend to most (−1: no expectation), or None."""
         raise NotImplementedError
+
+    def expected_names(self, n_layers: int) -> list[str | None]:
+        """Per layer, the message key that says in words which key is expected (None: none)."""
+        return [f"task_{self.name}_expect_1"] * n_layers
 
     def example(self, length: int) -> np.ndarray:
         ids = self.encode(self.example_text)[:length]
@@ -92,9 +96,9 @@ class Reverse(Task):
         inputs = rng.integers(0, len(self.symbols), size=(batch, length))  # (B, n)
         return Batch(inputs, inputs[:, ::-1].copy(), np.ones(inputs.shape, dtype=bool))
 
-    def expected_keys(self, inputs, length):
+    def expected_keys(self, inputs, length, n_layers):
         keys = np.broadcast_to(np.arange(length)[::-1], inputs.shape)  # query i → key n−1−i
-        return [keys] + [None] * (self.n_layers - 1)
+        return [keys] * n_layers  # whichever layer does it
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,10 @@ class Copy(Task):
         mask[:, length:] = True  # only the second copy can be predicted
         return mask
 
-    def expected_keys(self, inputs, length):
+    def expected_keys(self, inputs, length, n_layers):
         keys = np.full(inputs.shape, -1)
         keys[:, length:] = np.arange(length)  # query n + i → key i, whose token comes next
-        return [keys] + [None] * (self.n_layers - 1)
+        return [keys] * n_layers
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,11 @@ class Sort(Task):
         inputs = rng.integers(0, len(self.symbols), size=(batch, length))
         return Batch(inputs, np.sort(inputs, axis=1), np.ones(inputs.shape, dtype=bool))
 
-    def expected_keys(self, inputs, length):
-        return [None] * self.n_layers  # no key to expect: a counting solution reads them all
+    def expected_keys(self, inputs, length, n_layers):
+        return [None] * n_layers  # no key to expect: a counting solution reads them all
+
+    def expected_names(self, n_layers):
+        return [None] * n_layers
 
 
 @dataclass(frozen=True)
@@ -184,13 +191,15 @@ class Induction(Task):
         position = np.arange(inputs.shape[1])[None, :]
         return (position >= m) & (position <= 2 * m - 2)
 
-    def expected_keys(self, inputs, length):
+    def expected_keys(self, inputs, length, n_layers):
         m = self._segment_length(inputs)[:, None]  # (B, 1)
         position = np.broadcast_to(np.arange(inputs.shape[1])[None, :], inputs.shape)
         previous = np.where(position >= 1, position - 1, -1)  # layer 1: the previous token
         induction = np.where((position >= m) & (position <= 2 * m - 2), position - m + 1, -1)  # after the last copy
-        layers = [previous, induction]
-        return layers[: self.n_layers] + [None] * (self.n_layers - 2)
+        return [previous] + [induction] * (n_layers - 1)  # layer 1 prepares, a later layer looks up
+
+    def expected_names(self, n_layers):
+        return ["task_induction_expect_1"] + ["task_induction_expect_2"] * (n_layers - 1)
 
 
 TASKS: dict[str, Task] = {

@@ -101,18 +101,45 @@ class TrainingView:
                        vmin=0.0, vmax=1.0, titles=titles)
 
 
-def head_score_table(scores, expected_label: str) -> Table:
-    """Per head: the mean weight on the expected key, and the row entropy against uniform."""
-    head_label, pattern_label, entropy_label = t("train_scores_columns").split("|")
-    table = Table(title=t("train_scores_title"), title_justify="left", title_style=theme.TITLE, box=None,
-                  padding=(0, 2), show_edge=False)
-    table.add_column(head_label, no_wrap=True)
-    table.add_column(pattern_label, justify="right")
-    table.add_column(entropy_label, justify="right")
-    for score in scores:
-        pattern = expected_label if score.pattern is None else f"{score.pattern:.2f}"
-        table.add_row(t("train_head_title", layer=score.layer, head=score.head), pattern, f"{score.entropy:.2f}")
-    return table
+class HeadScores:
+    """Per head: the key it was expected to attend to, the mean weight it puts there, and row entropy.
+
+    A table where it fits; at narrow widths one short paragraph per head, so nothing is squeezed.
+    `scores` are `llmtutor.model.HeadScore`s; `expected` names each layer's expected key (or None).
+    """
+
+    def __init__(self, scores, expected: list[str | None]) -> None:
+        self.scores, self.expected = scores, expected
+
+    def _expected(self, score) -> str:
+        name = self.expected[score.layer - 1] if score.layer - 1 < len(self.expected) else None
+        return name or t("train_no_expected")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.wrap import Paragraph
+
+        yield Text(t("train_scores_title"), style=theme.TITLE, overflow="fold")
+        head_label, expected_label, pattern_label, entropy_label = t("train_scores_columns").split("|")
+        if options.max_width >= 60:
+            table = Table(box=None, padding=(0, 2), show_edge=False)
+            table.add_column(head_label, no_wrap=True)
+            table.add_column(expected_label)
+            table.add_column(pattern_label, justify="right", no_wrap=True)
+            table.add_column(entropy_label, justify="right", no_wrap=True)
+            for score in self.scores:
+                pattern = "–" if score.pattern is None else f"{score.pattern:.2f}"
+                table.add_row(t("train_head_title", layer=score.layer, head=score.head), self._expected(score),
+                              pattern, f"{score.entropy:.2f}")
+            yield table
+            yield Paragraph(Text(t("train_scores_legend"), style=theme.MUTED))
+            return
+        for score in self.scores:
+            line = Text(t("train_head_title", layer=score.layer, head=score.head), style=theme.ACCENT)
+            pattern = "–" if score.pattern is None else f"{score.pattern:.2f}"
+            line.append(t("train_score_line", expected=self._expected(score), pattern=pattern,
+                          entropy=f"{score.entropy:.2f}"))
+            yield Paragraph(line)
+        yield Paragraph(Text(t("train_scores_legend"), style=theme.MUTED))
 
 
 def task_table(rows: list[tuple[str, str, str]]) -> Table:
