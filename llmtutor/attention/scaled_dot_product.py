@@ -15,7 +15,6 @@ running its own slabs with a single-threaded BLAS (see `_run_tiles`).
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -196,5 +195,7 @@ def _cpu_count() -> int:
 
 
 @lru_cache(maxsize=1)
-def _thread_pool() -> ThreadPoolExecutor:
+def _thread_pool():
+    from concurrent.futures import ThreadPoolExecutor  # imported here: the tutor's small inputs never need it
+
     return ThreadPoolExecutor(max_workers=_cpu_count(), thread_name_prefix="llmtutor-attention")
