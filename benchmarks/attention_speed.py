@@ -10,7 +10,9 @@ Two comparisons at (4, 8, 1024, 64) and (1, 8, 4096, 64), float32:
 
 Both sides get the same thread count. torch is not a dependency: without it the rows say so.
 Beside each ratio: the fraction of this CPU's float32 peak our side reaches, the peak being
-the rate of a large float32 matrix product (NumPy's OpenBLAS sgemm, 2048³) measured in the run.
+the rate of a large float32 matrix product (NumPy's OpenBLAS sgemm, 2048³) measured in the run;
+the nominal peak (cores × clock in /proc/cpuinfo × 32 float32 flops a cycle with AVX2 FMA) is
+given beside it.
 """
 
 from __future__ import annotations
@@ -81,6 +83,19 @@ def attention_flops(shape, causal: bool) -> float:
     return 2 * 2 * batch * heads * pairs * d
 
 
+def nominal_peak(threads: int) -> float | None:
+    """cores × MHz × 32 (two 8-wide FMA units, 2 flops each) from /proc/cpuinfo, or None."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    clocks = [float(line.split(":")[1]) for line in text.splitlines() if line.startswith("cpu MHz")]
+    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    if not clocks or " fma" not in flags or " avx2" not in flags:
+        return None
+    return threads * max(clocks) * 1e6 * 32
+
+
 def run(repeats: int = 5, processes: int | None = None) -> list[Result]:
     processes = processes or max(3, repeats)
     threads = cpu_count()
@@ -114,7 +129,10 @@ def run(repeats: int = 5, processes: int | None = None) -> list[Result]:
         namespace: dict = {}
         exec(CHECK, namespace)  # noqa: S102 - our own fixed code
         results[0].note += f"; max |ours − torch| {namespace['worst']:.1e} at (2, 4, 256, 64)"
-    results[0].note += f"; peak measured as NumPy sgemm 2048³: {peak / 1e9:.0f} GFLOP/s on {threads} threads"
+    nominal = nominal_peak(threads)
+    results[0].note += f"; peak measured as NumPy sgemm 2048³: {peak / 1e9:.0f} GFLOP/s on {threads} threads" + (
+        f" (nominal {nominal / 1e9:.0f} GFLOP/s: {threads} cores × the clock in /proc/cpuinfo × 32)"
+        if nominal else "")
     return results
 
 
