@@ -1,13 +1,21 @@
-"""Memory: peak memory added by `tiled_attention` at n = 8192, d = 64 (float32), against what
-`scaled_dot_product_attention` adds, each measured in a fresh subprocess with tracemalloc
-(NumPy reports its allocations to it).
+"""Memory and growth with n.
 
-Goal: tiled at most a quarter of naive.
+- Peak memory added by `tiled_attention` at n = 8192, d = 64 (float32), against what
+  `scaled_dot_product_attention` adds. Goal: tiled at most a quarter of naive.
+- Growth exponents: time and peak memory of the naive `scaled_dot_product_attention` (with
+  the weights) and of `tiled_attention`, at n = 1024 … 8192, d = 64, one head; the exponent is
+  the slope of log(figure) against log(n) by least squares (2 = quadratic). No goal: reported.
+
+Every figure comes from fresh processes (see harness.py): memory with tracemalloc (NumPy
+reports its allocations to it), time as the median of the process's runs, and the median of
+the processes.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +23,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Result  # noqa: E402
+from harness import Snippet, benchmark_env, time_snippets  # noqa: E402
 
 PROBE = '''
 import json, sys, tracemalloc
 import numpy as np
 from llmtutor.attention import scaled_dot_product_attention, tiled_attention
-n, d = 8192, 64
+n, d = int(sys.argv[2]), 64
 rng = np.random.default_rng(0)
 q, k, v = (rng.standard_normal((n, d), dtype=np.float32) for _ in range(3))
 tracemalloc.start()
@@ -32,18 +41,49 @@ else:
 peak = tracemalloc.get_traced_memory()[1] - base
 print(json.dumps({"peak": peak}))
 '''
+SETUP = '''
+import numpy as np
+from llmtutor.attention import scaled_dot_product_attention, tiled_attention
+rng = np.random.default_rng(0)
+q, k, v = (rng.standard_normal(({n}, 64), dtype=np.float32) for _ in range(3))
+'''
+CALLS = {"naive": "scaled_dot_product_attention(q, k, v)", "tiled": "tiled_attention(q, k, v)"}
+SIZES = (1024, 2048, 4096, 8192)
 
 
-def measure(which: str) -> int:
-    result = subprocess.run([sys.executable, "-c", PROBE, which], capture_output=True, text=True, check=True)
+def measure(which: str, n: int = 8192) -> int:
+    result = subprocess.run([sys.executable, "-c", PROBE, which, str(n)], capture_output=True, text=True,
+                            check=True, env=benchmark_env())
     return json.loads(result.stdout)["peak"]
 
 
-def run() -> list[Result]:
+def slope(sizes, figures) -> float:
+    """Least-squares slope of log(figure) against log(n)."""
+    xs, ys = [math.log(n) for n in sizes], [math.log(f) for f in figures]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
+
+
+def run(repeats: int = 3) -> list[Result]:
     naive, tiled = measure("naive"), measure("tiled")
     ratio = tiled / naive
-    return [Result("memory: tiled_attention, n = 8192, d = 64, f32", f"{tiled / 2**20:.1f} MiB added",
-                   f"{naive / 2**20:.0f} MiB (scaled_dot_product_attention)", ratio, "≤ 0.25×", ratio <= 0.25)]
+    results = [Result("memory: tiled_attention, n = 8192, d = 64, f32", f"{tiled / 2**20:.1f} MiB added",
+                      f"{naive / 2**20:.0f} MiB (scaled_dot_product_attention)", ratio, "≤ 0.25×", ratio <= 0.25)]
+    times: dict[str, list[float]] = {name: [] for name in CALLS}
+    memory: dict[str, list[int]] = {name: [] for name in CALLS}
+    for n in SIZES:
+        stats = time_snippets({name: Snippet(SETUP.format(n=n), call) for name, call in CALLS.items()},
+                              processes=max(3, repeats), repeats=3)
+        for name in CALLS:
+            times[name].append(stats[name].median)
+            memory[name].append(measure(name, n))
+    for name, label in (("naive", "scaled_dot_product_attention"), ("tiled", "tiled_attention")):
+        detail = ", ".join(f"n={n}: {t * 1000:.0f} ms, {m / 2**20:.1f} MiB"
+                           for n, t, m in zip(SIZES, times[name], memory[name]))
+        results.append(Result(f"growth with n: {label}, d = 64, f32",
+                              f"time ∝ n^{slope(SIZES, times[name]):.2f}, memory ∝ n^{slope(SIZES, memory[name]):.2f}",
+                              "n = 1024 … 8192", None, "–", None, detail))
+    return results
 
 
 if __name__ == "__main__":

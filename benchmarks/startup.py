@@ -1,20 +1,22 @@
-"""Start-up: `llmtutor explain attention`, `llmtutor lessons`, `llmtutor --help` against the floor
-of this stack, a minimal Typer + Rich "hello" app on the same interpreter, run alternately.
+"""Start-up, judged on wall time: each llmtutor command against the floor of its stack, in the same run.
 
-Goal: within 1.15x of the floor; NumPy is never imported on these paths.
+Two floors, a minimal Typer + Rich "hello" app on the same interpreter:
+- the plain hello app, for the look-ups that never import NumPy (`explain`, `lessons`, `--help`
+  against the hello app's own `--help`, and the home screen);
+- the same app with `import numpy` added, for the commands that need NumPy (`attention`, `walk`,
+  and the training and model commands to come). NumPy's import alone costs about as much as
+  the hello app.
 
-Two measures: wall time (median of alternating runs; noisy on a shared 2-core machine) and,
-where valgrind is installed, the number of instructions executed (callgrind: the same count
-every run, whatever else the machine does). The goal is judged on instructions when they can
-be counted, else on wall time.
+Goal: each command's median wall time within 1.15x of its floor. Every sample is a fresh
+process, the commands and their floors alternated (see harness.py); the spread is the range of
+the samples. Where valgrind is installed, the instructions executed (callgrind: the same count
+every run) are a second, steadier figure; the goal is judged on wall time, what a learner feels.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,19 +24,20 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Result, alternate  # noqa: E402
+from common import Result  # noqa: E402
+from harness import THREAD_VARIABLES, benchmark_env, ratio_spread, time_commands  # noqa: E402
 
 HELLO = '''
 import typer
 from rich.console import Console
-
+{extra}
 app = typer.Typer()
 
 
 @app.command()
 def hello(name: str = "world") -> None:
     """Say hello."""
-    Console().print(f"hello [bold]{name}[/]")
+    Console().print(f"hello [bold]{{name}}[/]")
 
 
 if __name__ == "__main__":
@@ -42,69 +45,68 @@ if __name__ == "__main__":
 '''
 GOAL = 1.15
 
+# command label → (llmtutor arguments, floor)
+CASES = {
+    "explain attention": (["explain", "attention"], "hello"),
+    "lessons": (["lessons"], "hello"),
+    "--help": (["--help"], "hello --help"),
+    "(home screen)": ([], "hello"),
+    'attention "a b c"': (["attention", "a b c"], "hello + numpy"),
+    "walk self-attention --no-pause": (["walk", "self-attention", "--no-pause"], "hello + numpy"),
+}
 
-def run(repeats: int = 21) -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="llmtutor-bench-"))
-    hello = folder / "hello.py"
-    hello.write_text(HELLO)
-    env = {**os.environ, "LLMTUTOR_HOME": str(folder / "home"), "LLMTUTOR_CACHE": str(folder / "cache"),
-           "COLUMNS": "80"}
-    # An installed package has its bytecode compiled; let the warm-up runs write it here too.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
+def tutor_command() -> list[str]:
     script = Path(sys.executable).with_name("llmtutor")  # the console script learners run
-    tutor = [str(script)] if script.exists() else [sys.executable, "-m", "llmtutor"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "llmtutor"]
 
-    cpu: dict[tuple, list[float]] = {}
 
-    def command(*args):
-        def run_once() -> None:
-            process = subprocess.Popen(list(args), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            if process.returncode:
-                raise subprocess.CalledProcessError(process.returncode, args)
-            cpu.setdefault(args, []).append(usage.ru_utime + usage.ru_stime)
-        run_once.args = args
-        return run_once
+def run(repeats: int = 21, cases: dict | None = None) -> list[Result]:
+    cases = cases or CASES
+    folder = Path(tempfile.mkdtemp(prefix="llmtutor-bench-"))
+    try:
+        hello, hello_numpy = folder / "hello.py", folder / "hello_numpy.py"
+        hello.write_text(HELLO.format(extra=""))
+        hello_numpy.write_text(HELLO.format(extra="import numpy\n"))
+        env = benchmark_env(0, extra={"LLMTUTOR_HOME": str(folder / "home"), "LLMTUTOR_CACHE": str(folder / "cache"),
+                                   "COLUMNS": "80"})
+        env.pop("NO_COLOR", None)
+        for variable in THREAD_VARIABLES:  # as a learner's shell has them: BLAS picks its own threads
+            env.pop(variable, None)
+        floors = {"hello": [sys.executable, str(hello), "--name", "x"],
+                  "hello --help": [sys.executable, str(hello), "--help"],
+                  "hello + numpy": [sys.executable, str(hello_numpy), "--name", "x"]}
+        commands = {name: [*tutor_command(), *args] for name, (args, _) in cases.items()}
+        used = {floor for _, floor in cases.values()}
+        commands.update({name: floors[name] for name in floors if name in used})
+        stats = time_commands(commands, repeats=repeats, env=env)
+        counts = {name: instructions(args, env) for name, args in commands.items()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    floor_run = command(sys.executable, str(hello), "--name", "x")
-    cases = {
-        "explain attention": (command(*tutor, "explain", "attention"), floor_run),
-        "lessons": (command(*tutor, "lessons"), floor_run),
-        "--help": (command(*tutor, "--help"), command(sys.executable, str(hello), "--help")),
-    }
-    actions = {"floor run": cases["lessons"][1], "floor --help": cases["--help"][1]}
-    actions.update({name: pair[0] for name, pair in cases.items()})
-    medians = alternate(actions, repeats=repeats)
-    counts = {name: instructions(action.args, env) for name, action in actions.items()}
-    # CPU time (user + system) of each child: what the program costs, without the scheduler's noise
-    cpu_medians = {name: statistics.median(cpu[action.args][-repeats:]) for name, action in actions.items()}
     results = []
-    for name in cases:
-        floor_name = "floor --help" if name == "--help" else "floor run"
-        ratio = medians[name] / medians[floor_name]
-        cpu_ratio = cpu_medians[name] / cpu_medians[floor_name]
-        measured = f"{medians[name] * 1000:.0f} ms wall, {cpu_medians[name] * 1000:.0f} ms CPU"
-        reference = f"{medians[floor_name] * 1000:.0f} ms wall, {cpu_medians[floor_name] * 1000:.0f} ms CPU"
-        note = f"wall-time ratio {ratio:.2f}×, CPU-time ratio {cpu_ratio:.2f}×"
-        if counts[name] and counts[floor_name]:
-            ratio = counts[name] / counts[floor_name]
+    for name, (_, floor) in cases.items():
+        ours, theirs = stats[name], stats[floor]
+        ratio, low, high = ratio_spread(ours, theirs)
+        measured = f"{ours.ms()} wall ({ours.spread()}), {ours.cpu_median * 1000:.0f} ms CPU"
+        reference = f"{theirs.ms()} wall ({theirs.spread()}), {theirs.cpu_median * 1000:.0f} ms CPU"
+        note = f"wall ratio of paired runs {low:.2f}–{high:.2f}×; CPU-time ratio " \
+               f"{ours.cpu_median / theirs.cpu_median:.2f}×"
+        if counts[name] and counts[floor]:
             measured += f", {counts[name] / 1e6:.0f}M instructions"
-            reference += f", {counts[floor_name] / 1e6:.0f}M instructions"
-            note += "; judged on instructions"
-        results.append(Result(f"start-up: llmtutor {name}", measured,
-                              f"{reference} (Typer+Rich hello, {floor_name.split()[1]})",
-                              ratio, f"≤ {GOAL}×", ratio <= GOAL, note))
+            reference += f", {counts[floor] / 1e6:.0f}M instructions"
+            note += f"; instructions ratio {counts[name] / counts[floor]:.2f}×"
+        results.append(Result(f"start-up: llmtutor {name}", measured, f"{reference} (Typer+Rich {floor})",
+                              ratio, f"≤ {GOAL}× (wall)", ratio <= GOAL, note))
     return results
 
 
-def instructions(args: tuple, env: dict) -> int | None:
+def instructions(args, env: dict) -> int | None:
     """Instructions executed by one run (valgrind's callgrind), or None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
     result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     found = re.search(r"Collected : (\d+)", result.stderr)
     return int(found.group(1)) if found else None
 

@@ -16,6 +16,14 @@ def test_json_has_tokens_weights_and_settings(tutor):
     assert data["settings"]["seed"] == 0 and data["settings"]["positions"] is True
 
 
+def test_json_says_it_rounds_the_weights_to_6_decimals(tutor):
+    data = tutor.json("attention", "the cat sat on the mat", "--json")
+    assert data["settings"]["decimals"] == 6
+    weights = np.array(data["weights"])
+    np.testing.assert_array_equal(weights, weights.round(6))
+    assert "6" in tutor("attention", "--help").stdout
+
+
 def test_json_with_heads_is_per_head_and_causal_hides_the_future(tutor):
     data = tutor.json("attention", "a b c d", "--heads", "2", "--dim", "8", "--causal", "--json")
     weights = np.array(data["weights"])

@@ -42,3 +42,28 @@ def test_validating_unchanged_content_does_not_need_the_yaml_parser(tmp_path):
         seen.append(json.loads(result.stderr.rsplit("MODULES ", 1)[1]))
     assert "yaml" in seen[0]  # the first run parses every file
     assert "yaml" not in seen[1]  # then every check runs on the parses kept from it
+
+
+MAIN_PROBE = """
+import os, sys
+from llmtutor.__main__ import main
+sys.argv = ["llmtutor", "lessons"]
+try:
+    main()
+except SystemExit:
+    pass
+from threadpoolctl import threadpool_info
+import numpy
+blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+sys.stderr.write("THREADS " + os.environ["OPENBLAS_NUM_THREADS"] + " " + str(blas))
+"""
+
+
+@pytest.mark.parametrize("given, expected", [(None, "1 [1]"), ("2", "2 [2]")])
+def test_the_tutor_loads_numpy_with_one_blas_thread_unless_told_otherwise(tmp_path, given, expected):
+    env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    env.update({"LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache")})
+    if given:
+        env["OPENBLAS_NUM_THREADS"] = given
+    result = subprocess.run([sys.executable, "-c", MAIN_PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stderr.rsplit("THREADS ", 1)[1] == expected, result.stderr

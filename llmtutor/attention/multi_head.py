@@ -46,11 +46,17 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
         x: token vectors `(n, d_model)` (leading batch dimensions `(..., n, d_model)` work too).
         w_q, w_k, w_v, w_o: projections `(d_model, d_model)`, applied as `x @ w`.
         n_heads: number of heads; must divide d_model (else TutorError "heads_do_not_divide").
-        mask: optional bool mask broadcastable to `(n, n)` (True = may attend), shared by all heads.
+        mask: optional bool mask (True = may attend). `(n, n)` (or anything that broadcasts
+            to it) is shared by every sequence and head. With batched `x` `(batch, n, d_model)`,
+            a mask with the same number of dimensions, `(batch, n, n)` or `padding_mask(...)`'s
+            `(batch, 1, n)`, is per sequence and shared by its heads (as torch's
+            `key_padding_mask`); per head, pass `(batch, n_heads, n, n)` (or `(n_heads, n, n)`
+            for unbatched `x`). A mask whose batch dimensions do not match x's is refused
+            (ValueError saying what to pass) rather than spread over the heads.
 
     Returns:
         `(output, weights)`: output `(n, d_model)` = concat(heads) @ w_o, and each head's
-        attention weights `(n_heads, n, n)`.
+        attention weights `(n_heads, n, n)` (`(..., n_heads, n, n)` for batched x).
     """
     x = np.asarray(x)
     if x.ndim < 2:
@@ -61,6 +67,9 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
         if np.shape(w) != (d_model, d_model):
             raise ValueError(f"{name} must be (d_model, d_model) = {(d_model, d_model)}, got {np.shape(w)}")
 
+    if mask is not None:
+        mask = _heads_mask(np.asarray(mask), x.shape[:-2])
+
     queries = split_heads(x @ w_q, n_heads)  # (n_heads, n, d_head)
     keys = split_heads(x @ w_k, n_heads)  # (n_heads, n, d_head)
     values = split_heads(x @ w_v, n_heads)  # (n_heads, n, d_head)
@@ -68,3 +77,25 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
     # heads (n_heads, n, d_head), weights (n_heads, n, n)
     output = merge_heads(heads) @ w_o  # (n, d_model)
     return output, weights
+
+
+def _heads_mask(mask: np.ndarray, batch: tuple) -> np.ndarray:
+    """The mask given a heads axis where it has one per sequence; ValueError when it does not fit.
+
+    batch: x's leading dimensions. A mask with as many dimensions as x, `(..., n_q, n_k)`, is
+    per sequence: a heads axis goes before its last two. The dimensions before the heads axis
+    must then fit `batch` (each 1 or equal): numpy alone would line a `(batch, 1, n)` padding
+    mask up with the heads and give sequence b's padding to head b.
+    """
+    given = tuple(mask.shape)
+    if batch and mask.ndim == len(batch) + 2:  # (..., n_q, n_k), one per sequence
+        mask = mask[..., None, :, :]  # (..., 1, n_q, n_k): the same for every head
+    if mask.ndim >= len(batch) + 3:
+        leading = mask.shape[:-3]  # what stands before (n_heads, n_q, n_k)
+        if len(leading) > len(batch) or any(have not in (1, want) for have, want in zip(leading[::-1], batch[::-1])):
+            shape = ", ".join(map(str, batch))
+            raise ValueError(
+                f"mask {given} does not fit x's batch ({shape}): pass one mask per sequence, "
+                f"({shape}{', ' if batch else ''}n, n) or padding_mask(lengths, n) ({shape}{', ' if batch else ''}1, n), "
+                f"shared by its heads; or one per head, ({shape}{', ' if batch else ''}n_heads, n, n)")
+    return mask

@@ -13,12 +13,19 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
         axis: the axis whose entries compete (the keys, usually the last one).
 
     Returns:
-        An array of the same shape, and the same dtype for float32/float64 input (integers give
-        float64). Each slice along `axis` sums to 1, except that a slice whose entries are all
-        `-inf` (nothing may be attended) gives all zeros rather than NaN.
+        An array of the same shape, and the same dtype for float input (integers give float64).
+        Each slice along `axis` sums to 1, except that a slice whose entries are all `-inf`
+        (nothing may be attended) gives all zeros rather than NaN. float16 is computed in
+        float32 and returned as float16 (a float16 sum of exponentials overflows past 65,504,
+        e.g. over 70,000 keys). A slice holding NaN or +inf comes out all NaN (as in torch).
+        Complex input is refused (ValueError): softmax needs an order among its entries.
     """
     x = np.asarray(x)
+    if np.iscomplexobj(x):
+        raise ValueError(f"softmax needs real numbers, got {x.dtype}: pass x.real (or np.abs(x)) yourself")
     dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    if dtype == np.float16:
+        return softmax_in_place(x.astype(np.float32), axis=axis).astype(np.float16)
     weights = np.array(x, dtype=dtype, copy=True)
     softmax_in_place(weights, axis=axis)
     return weights

@@ -35,9 +35,13 @@ def tiled_attention(q, k, v, causal: bool = False, block_size: int = 128) -> np.
 
     Returns:
         The output `(..., n_q, d_v)`, equal to `scaled_dot_product_attention(q, k, v)[0]`
-        up to rounding, in the inputs' float dtype. A query that sees no key gets zeros.
+        up to rounding, in the inputs' float dtype (float16 is computed in float32, as there).
+        A query that sees no key gets zeros. Complex input is refused (ValueError).
     """
     q, k, v = attention_inputs(q, k, v)
+    if q.dtype == np.float16:
+        q, k, v = (array.astype(np.float32) for array in (q, k, v))
+        return tiled_attention(q, k, v, causal=causal, block_size=block_size).astype(np.float16)
     if block_size < 1:
         raise ValueError(f"block_size must be at least 1, got {block_size}")
     batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])  # the leading "..."

@@ -16,6 +16,9 @@ from llmtutor.i18n import language, t
 COMMANDS = {
     "attention": ("attention", "help_attention", "help_epilog_attention"),
 }
+# --json rounds the weights to this many decimals (said in its help and in "settings"): enough
+# to read and compare them, and the float32 weights hold only about 7 significant digits.
+JSON_DECIMALS = 6
 WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
@@ -43,9 +46,10 @@ def attention(
         raise TutorError("head_out_of_range", value=head, heads=result.n_heads)
     if as_json:
         weights = result.weights if result.n_heads > 1 else result.weights[0]
-        print_json({"tokens": result.tokens, "weights": weights.round(6).tolist(),
+        print_json({"tokens": result.tokens, "weights": weights.round(JSON_DECIMALS).tolist(),
                     "settings": {"heads": result.n_heads, "head": head, "dim": result.d_model, "seed": seed,
-                                 "causal": causal, "positions": positions, "trained": result.trained}})
+                                 "causal": causal, "positions": positions, "trained": result.trained,
+                                 "decimals": JSON_DECIMALS}})
         return
     picture = _picture(result, text, head, values)
     out = console()
