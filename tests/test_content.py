@@ -90,3 +90,26 @@ def test_glossary_has_every_concept_with_aliases_and_short_definitions():
 def test_lessons_link_to_walkthroughs_and_every_walkthrough_is_linked():
     linked = {walk for lesson in COURSE.lessons for walk in lesson.walkthroughs}
     assert linked == {walk.id for walk in COURSE.walkthroughs}
+
+
+LESSON_TERM_NAMES = sorted({(lang, COURSE.term(term_id).name.get(lang), term_id)
+                            for lesson in COURSE.lessons for term_id in lesson.terms for lang in ("en", "zh")})
+
+
+@pytest.mark.parametrize("lang, name, term_id", LESSON_TERM_NAMES, ids=lambda x: str(x))
+def test_every_key_term_a_lesson_names_resolves_with_explain(tutor, lang, name, term_id):
+    """A lesson's closing lists its terms by name; typing that name into `explain` finds that term."""
+    assert tutor.json("--lang", lang, "explain", name, "--json")["id"] == term_id
+
+
+@pytest.mark.parametrize("typed, term_id", [
+    ("query", "query-key-value"), ("key", "query-key-value"), ("value", "query-key-value"),
+    ("查询", "query-key-value"), ("键", "query-key-value"), ("值", "query-key-value"),
+    ("multi-head", "multi-head-attention"), ("多头", "multi-head-attention"), ("RLHF", "rlhf"),
+    ("KV cache", "kv-cache"), ("NLP", "nlp"), ("temperature", "temperature"), ("RoPE", "rope"),
+    ("ALiBi", "alibi"), ("prompt tuning", "prompt-tuning"), ("prefix tuning", "prefix-tuning"),
+    ("warm-up", "warmup"), ("label smoothing", "label-smoothing"), ("PPO-ptx", "rlhf"),
+    ("旋转位置编码", "rope"), ("键值缓存", "kv-cache"), ("标签平滑", "label-smoothing"), ("学习率预热", "warmup"),
+])
+def test_the_terms_learners_type_resolve_with_explain(tutor, typed, term_id):
+    assert tutor.json("explain", typed, "--json")["id"] == term_id

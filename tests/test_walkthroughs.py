@@ -232,6 +232,32 @@ def test_positions_json_shows_order_blindness_without_pe(tutor):
     assert data["diff_no_pe"] < 1e-9 < data["diff_pe"]
 
 
+def test_positions_json_shows_rope_scores_depend_only_on_the_offset(tutor):
+    data = tutor.json("walk", "positions", "--json", "--text", "dog bites man", "--seed", "3")
+    q, k = np.array(data["Q"]), np.array(data["K"])
+    q_rope, k_rope = np.array(data["Q_rope"]), np.array(data["K_rope"])
+    assert q.shape == k.shape == q_rope.shape == k_rope.shape == (3, 8)
+    np.testing.assert_allclose(q_rope[0], q[0])
+    np.testing.assert_allclose(np.linalg.norm(q_rope, axis=1), np.linalg.norm(q, axis=1))
+    first, second = data["rope_pair"]
+    grid = np.array(data["rope_scores"])
+    assert grid.shape == (len(data["rope_positions"]),) * 2
+    for offset in range(-grid.shape[0] + 1, grid.shape[0]):
+        diagonal = np.diagonal(grid, offset)
+        np.testing.assert_allclose(diagonal, diagonal[0], atol=1e-9)
+    np.testing.assert_allclose(np.diagonal(grid), float(q[first] @ k[second]))
+    assert data["rope_plain_score"] == pytest.approx(float(q[first] @ k[second]))
+    assert np.ptp(grid[0]) > 1e-6 and data["rope_diagonal_spread"] < 1e-9
+
+
+def test_positions_walk_shows_the_rope_checks_in_both_languages(tutor):
+    for lang, words in (("en", ("RoPE", "offset n − m are equal")), ("zh", ("RoPE", "相对距离 n − m 相同的打分都相等"))):
+        result = tutor("walk", "positions", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert all(word in result.stdout for word in words)
+        assert "✗" not in result.stdout
+
+
 def test_cost_json_measures_memory_and_matches_outputs_without_timing_claims(tutor):
     data = tutor.json("walk", "cost", "--json", "--max-n", "64")
     assert data["n"] == [16, 32, 64]

@@ -28,19 +28,21 @@ In a notebook or REPL:
 from llmtutor.attention.masks import causal_mask, padding_mask
 from llmtutor.attention.multi_head import merge_heads, multi_head_attention, split_heads
 from llmtutor.attention.parameters import embed_tokens, projection_weights
-from llmtutor.attention.positions import sinusoidal_positional_encoding
+from llmtutor.attention.positions import apply_rope, rotary_embedding, sinusoidal_positional_encoding
 from llmtutor.attention.scaled_dot_product import scaled_dot_product_attention
 from llmtutor.attention.softmax import softmax
 from llmtutor.attention.tiled import tiled_attention
 from llmtutor.attention.tokenizer import tokenize
 
 __all__ = [
+    "apply_rope",
     "causal_mask",
     "embed_tokens",
     "merge_heads",
     "multi_head_attention",
     "padding_mask",
     "projection_weights",
+    "rotary_embedding",
     "scaled_dot_product_attention",
     "sinusoidal_positional_encoding",
     "softmax",
