@@ -24,6 +24,7 @@ import harness  # noqa: E402
 import memory  # noqa: E402
 import render  # noqa: E402
 import startup  # noqa: E402
+import training  # noqa: E402
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
@@ -33,7 +34,7 @@ def main() -> int:
     load_before = harness.load_average()
     blas = harness.blas_info()
     results = []
-    for module in (startup, content, attention_speed, memory, render):
+    for module in (startup, content, attention_speed, memory, render, training):
         print(f"running {module.__name__} ...", flush=True)
         kwargs = {"repeats": 3} if quick else {}
         results += module.run(**kwargs)

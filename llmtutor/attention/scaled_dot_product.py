@@ -19,12 +19,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from llmtutor.attention.softmax import softmax_in_place
+
 # Below this many scores one core is quicker than handing out work.
 _PARALLEL_MIN_SCORES = 1 << 20
 # Scores per slab: 2**17 float32 = 512 KiB, what a core's L2 cache holds; but at least
 # _SLAB_MIN_ROWS queries, below which the matrix products lose speed.
 _SLAB_SCORES = 1 << 17
 _SLAB_MIN_ROWS = 64
+# Up to this many scores per matrix, the whole batch goes through one set of array calls: a
+# training batch of many short sequences would otherwise pay Python overhead per slab.
+_WHOLE_BATCH_MAX_SCORES = 64 * 64
 
 
 def attention_inputs(q, k, v) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,6 +126,14 @@ def scaled_dot_product_attention(q, k, v, mask=None, *, causal: bool = False,
     if need_weights:  # under a causal mask the future stays 0 and is never written
         weights = (np.zeros if causal else np.empty)(batch + (n_q, n_k), dtype=dtype)  # (..., n_q, n_k)
 
+    if need_weights and n_q * n_k <= _WHOLE_BATCH_MAX_SCORES:
+        # Many small matrices (a training batch of short sequences): one batched call per step is
+        # far cheaper than a Python loop over thousands of tiny slabs.
+        _whole_batch(scaled_q, keys, values, mask, causal, output, weights)
+        if result_dtype != dtype:
+            return output.astype(result_dtype), weights.astype(result_dtype)
+        return output, weights
+
     rows = max(1, min(n_q, max(_SLAB_MIN_ROWS, _SLAB_SCORES // max(n_k, 1))))  # queries per slab
     future = np.triu(np.ones((rows, rows), dtype=bool), 1)  # (rows, rows), True above the diagonal
 
@@ -159,6 +172,18 @@ def scaled_dot_product_attention(q, k, v, mask=None, *, causal: bool = False,
     if result_dtype != dtype:
         return output.astype(result_dtype), None if weights is None else weights.astype(result_dtype)
     return output, weights
+
+
+def _whole_batch(scaled_q, keys, values, mask, causal: bool, output: np.ndarray, weights: np.ndarray) -> None:
+    """Scores, softmax and values of every batch entry at once, into `output` and `weights`."""
+    np.matmul(scaled_q, keys.swapaxes(-1, -2), out=weights)  # (..., n_q, n_k)
+    n_q, n_k = weights.shape[-2:]
+    if causal:
+        np.copyto(weights, -np.inf, where=np.triu(np.ones((n_q, n_k), dtype=bool), 1))
+    if mask is not None:
+        np.copyto(weights, -np.inf, where=~mask)
+    softmax_in_place(weights, axis=-1)  # rows sum to 1; a row that sees nothing stays 0
+    np.matmul(weights, values, out=output)  # (..., n_q, d_v)
 
 
 def _run_tiles(slab, tiles: list, work: int) -> None:

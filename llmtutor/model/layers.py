@@ -23,6 +23,11 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
 
 
+def column_sums(rows: np.ndarray) -> np.ndarray:
+    """Σ over the rows of a `(m, k)` array → `(k,)`, as a matrix-vector product (BLAS beats a reduction here)."""
+    return np.ones(rows.shape[0], dtype=rows.dtype) @ rows
+
+
 def _normal(rng: np.random.Generator, shape: tuple[int, ...], std: float, dtype) -> np.ndarray:
     return (rng.standard_normal(shape) * std).astype(dtype)
 
@@ -49,7 +54,7 @@ class Linear(Layer):
         d_in, d_out = W.shape
         self.grads["W"] = self.x.reshape(-1, d_in).T @ dy.reshape(-1, d_out)  # Σ xᵀ·dy  (d_in, d_out)
         if "b" in self.params:
-            self.grads["b"] = dy.reshape(-1, d_out).sum(axis=0)  # Σ dy  (d_out,)
+            self.grads["b"] = column_sums(dy.reshape(-1, d_out))  # Σ dy  (d_out,)
         return dy @ W.T  # dx = dy·Wᵀ  (..., d_in)
 
 
@@ -66,10 +71,19 @@ class Embedding(Layer):
         return self.params["W_E"][tokens]  # (B, n, d)
 
     def backward(self, dx: np.ndarray) -> None:
-        grad = np.zeros_like(self.params["W_E"])  # (V, d)
-        # A token that occurs several times collects the gradient of every occurrence.
-        np.add.at(grad, self.tokens.reshape(-1), dx.reshape(-1, dx.shape[-1]))
-        self.grads["W_E"] = grad
+        W_E = self.params["W_E"]
+        tokens = self.tokens.reshape(-1)  # (B·n,)
+        rows = dx.reshape(-1, dx.shape[-1])  # (B·n, d)
+        # A token that occurs several times collects the gradient of every occurrence:
+        # dW_E = onehot(tokens)ᵀ·dx, as a matrix product while the one-hot matrix is small.
+        if len(tokens) * len(W_E) <= 1 << 22:
+            onehot = np.zeros((len(tokens), len(W_E)), dtype=rows.dtype)  # (B·n, V)
+            onehot[np.arange(len(tokens)), tokens] = 1.0
+            self.grads["W_E"] = onehot.T @ rows  # (V, d)
+        else:
+            grad = np.zeros_like(W_E)  # (V, d)
+            np.add.at(grad, tokens, rows)
+            self.grads["W_E"] = grad
 
 
 class LearnedPositions(Layer):
@@ -86,7 +100,7 @@ class LearnedPositions(Layer):
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         grad = np.zeros_like(self.params["W_P"])  # (n_ctx, d)
-        grad[: self.n] = dy.reshape(-1, self.n, dy.shape[-1]).sum(axis=0)  # Σ over the batch  (n, d)
+        grad[: self.n] = column_sums(dy.reshape(-1, self.n * dy.shape[-1])).reshape(self.n, -1)  # Σ over the batch  (n, d)
         self.grads["W_P"] = grad
         return dy
 
@@ -126,8 +140,8 @@ class LayerNorm(Layer):
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         d = dy.shape[-1]
-        self.grads["gamma"] = (dy * self.x_hat).reshape(-1, d).sum(axis=0)  # (d,)
-        self.grads["beta"] = dy.reshape(-1, d).sum(axis=0)  # (d,)
+        self.grads["gamma"] = column_sums((dy * self.x_hat).reshape(-1, d))  # (d,)
+        self.grads["beta"] = column_sums(dy.reshape(-1, d))  # (d,)
         dx_hat = dy * self.params["gamma"]  # (..., d)
         # x̂ depends on every x of its row through μ and σ: subtract the two shared parts.
         mean_dx_hat = dx_hat.mean(axis=-1, keepdims=True)
@@ -154,13 +168,33 @@ class GELU(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        self.tanh = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-        return 0.5 * x * (1.0 + self.tanh)
+        inner = x * x  # in place from here on: one temporary instead of five
+        inner *= x
+        inner *= 0.044715
+        inner += x
+        inner *= _SQRT_2_OVER_PI  # √(2/π)(x + 0.044715x³)
+        self.tanh = np.tanh(inner, out=inner)
+        y = self.tanh + 1.0
+        y *= x
+        y *= 0.5
+        return y
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         x, tanh = self.x, self.tanh
-        inner_slope = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)  # d/dx of tanh's argument
-        return dy * (0.5 * (1.0 + tanh) + 0.5 * x * (1.0 - tanh * tanh) * inner_slope)
+        # d/dx = ½(1 + tanh) + ½x(1 − tanh²)·√(2/π)(1 + 3·0.044715x²)
+        inner_slope = x * x
+        inner_slope *= 3 * 0.044715
+        inner_slope += 1.0
+        inner_slope *= _SQRT_2_OVER_PI
+        slope = tanh * tanh
+        np.subtract(1.0, slope, out=slope)
+        slope *= inner_slope
+        slope *= x
+        slope += tanh
+        slope += 1.0
+        slope *= 0.5
+        slope *= dy
+        return slope
 
 
 class MLP(Layer):
