@@ -82,16 +82,30 @@ def test_unknown_language_is_a_clear_error(tutor):
     assert "--lang en" in result.output
 
 
-def test_learn_all_prints_every_section_with_position_and_records_done(tutor):
+def test_learn_all_prints_every_section_with_position_but_records_nothing(tutor):
     result = tutor("learn", "ai-history", "--all")
     assert result.exit_code == 0, result.output
     assert "1/" in result.output and "Key points" in result.output
     lessons = tutor.json("lessons", "--json")
-    assert lessons[0]["status"] == "done"
+    assert lessons[0]["status"] == "new"
+
+
+def test_learn_done_marks_the_lesson_done_without_showing_it(tutor):
+    result = tutor("learn", "3", "--done")
+    assert result.exit_code == 0, result.output
+    assert "marked done" in result.output and "Goal:" not in result.output
+    lessons = {x["id"]: x["status"] for x in tutor.json("lessons", "--json")}
+    assert lessons["what-is-llm"] == "done"
+
+
+def test_learn_done_needs_a_lesson(tutor):
+    result = tutor("learn", "--done")
+    assert result.exit_code == 2
+    assert "llmtutor learn 3 --done" in result.output
 
 
 def test_learn_without_lesson_opens_the_next_unfinished_one(tutor):
-    tutor("learn", "ai-history", "--all")
+    tutor("learn", "ai-history", "--done")
     result = tutor("learn")
     assert result.exit_code == 0
     assert "nlp-progress" in result.output or "NLP" in result.output

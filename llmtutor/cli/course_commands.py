@@ -97,6 +97,7 @@ def learn(
     lesson_name: Optional[str] = typer.Argument(None, metavar="[LESSON]", help=t("help_arg_lesson"),
                                                 autocompletion=complete_lesson),
     show_all: bool = typer.Option(False, "--all", help=t("help_opt_all")),
+    done: bool = typer.Option(False, "--done", help=t("help_opt_done")),
 ) -> None:
     from llmtutor.render.course_map import next_lesson
     from llmtutor.store.lessons import lesson_states
@@ -104,6 +105,8 @@ def learn(
     course = SESSION.course()
     if not course.lessons:
         raise TutorError("no_lessons", exit_code=1)
+    if done and lesson_name is None:
+        raise TutorError("done_needs_lesson", exit_code=2)
     states = lesson_states(SESSION.store())
     if lesson_name is None:
         lesson = next_lesson(course, {k: v[0] for k, v in states.items()})
@@ -113,9 +116,11 @@ def learn(
     else:
         lesson = find_lesson(course, lesson_name)
     status, position = states.get(lesson.id, ("new", 0))
-    from llmtutor.cli.pager import page_lesson, print_lesson
+    from llmtutor.cli.pager import mark_lesson_done, page_lesson, print_lesson
 
-    if show_all or not stdout_is_terminal():
+    if done:
+        mark_lesson_done(lesson)
+    elif show_all or not stdout_is_terminal():
         print_lesson(course, lesson)
     else:
         page_lesson(course, lesson, position if status == "in_progress" else 0)

@@ -6,6 +6,7 @@ import os
 import sys
 
 NEXT, BACK, QUIT = "next", "back", "quit"
+CONTENTS, SEARCH, HELP = "contents", "search", "help"  # the lesson pager only
 
 
 def read_key() -> str:
@@ -34,11 +35,17 @@ def read_key() -> str:
 
 
 def pager_action(key: str) -> str | None:
-    """What a key means while paging: NEXT, BACK, QUIT or None (ignored)."""
+    """What a key means while paging: NEXT, BACK, QUIT, CONTENTS, SEARCH, HELP or None (ignored)."""
     if key in ("", "q", "Q", "\x04", "\x1b"):
         return QUIT
     if key in ("\n", "\r", " ", "n", "j"):
         return NEXT
     if key in ("b", "B", "p", "k"):
         return BACK
+    if key in ("t", "T", "c", "C"):
+        return CONTENTS
+    if key == "/":
+        return SEARCH
+    if key in ("?", "h", "H"):
+        return HELP
     return None

@@ -11,6 +11,7 @@ from rich.text import Text
 from llmtutor.course.model import Figure
 from llmtutor.render import theme
 from llmtutor.render.markup import inline, para
+from llmtutor.render.pages import Whole
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
@@ -26,7 +27,7 @@ def figure_view(figure: Figure, lang: str) -> RenderableType:
         body = Panel(art, box=box.ROUNDED, expand=False, padding=(0, 1), border_style=theme.MUTED)
     if figure.caption is None:
         return body
-    return Group(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
+    return Whole(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
 
 
 def _timeline(figure: Figure, lang: str) -> Table:
