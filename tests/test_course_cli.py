@@ -47,10 +47,18 @@ def test_lessons_shows_every_title_whole(tutor, lang):
 def test_lessons_on_a_narrow_screen_cut_no_title(tutor):
     output = tutor("lessons", env={"COLUMNS": "40"}).output
     assert all(cell_len(line) <= 40 for line in output.splitlines())
-    assert "…" in output  # only ids are cut, so that the titles keep some room
+    assert "…" not in output  # ids are never cut: on a narrow screen they give way to the titles
+    assert "importance-chal" not in output and " 6 Why LLMs matter" in output
     rest = iter("".join(output.split()))
     for lesson in tutor.json("lessons", "--json"):  # each title's letters, in order, none left out
         assert all(ch in rest for ch in "".join(lesson["title"].split())), lesson["title"]
+
+
+@pytest.mark.parametrize("width", ["80", "200"])
+def test_lesson_ids_are_shown_whole_where_there_is_room(tutor, width):
+    output = tutor("lessons", env={"COLUMNS": width}).output
+    assert all(lesson["id"] in output for lesson in tutor.json("lessons", "--json"))
+    assert "…" not in output
 
 
 def test_lessons_json_lists_every_lesson_in_order_with_status(tutor):

@@ -58,10 +58,12 @@ def _statuses() -> dict[str, str]:
 
 
 def home() -> None:
+    from llmtutor.quiz.review import count_due
     from llmtutor.render.course_map import home_screen
 
     course = SESSION.catalog()
-    console().print(home_screen(course, _statuses(), SESSION.lang))
+    statuses = _statuses()
+    console().print(home_screen(course, statuses, SESSION.lang, count_due(SESSION.store())))
 
 
 def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"))) -> None:
