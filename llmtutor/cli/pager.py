@@ -20,10 +20,10 @@ def _record(action, *args) -> None:
         warn(t("store_write_failed", detail=str(err)))
 
 
-def print_lesson(course, lesson) -> None:
-    """The whole lesson, for a pipe or `--all`: printing is not reading, so nothing is recorded."""
+def print_lesson(course, lesson, only: int | None = None) -> None:
+    """The whole lesson (or page `only`), for a pipe or `--all`: printing is not reading, so nothing is recorded."""
     out = console()
-    for index in range(page_count(lesson)):
+    for index in range(page_count(lesson)) if only is None else (only,):
         out.print(lesson_page(course, lesson, index, SESSION.lang))
         out.print()
 
