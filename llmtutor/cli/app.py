@@ -184,7 +184,7 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
 # Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
-    "search": "course_commands",
+    "search": "course_commands", "next": "quiz_commands",
     "attention": "attention_commands", "walk": "walk_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
     "validate": "course_commands",
@@ -194,6 +194,7 @@ COMMAND_MODULES = {
 # The groups commands are listed under in --help.
 COMMAND_PANELS = {
     "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn", "search": "panel_learn",
+    "next": "panel_practice",
     "next": "panel_practice",
     "attention": "panel_explore", "walk": "panel_explore",
     "quiz": "panel_practice", "review": "panel_practice", "progress": "panel_practice", "export": "panel_practice",
