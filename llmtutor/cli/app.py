@@ -184,7 +184,7 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
 # Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
-    "search": "course_commands", "next": "quiz_commands",
+    "search": "course_commands", "next": "quiz_commands", "config": "config_commands",
     "attention": "attention_commands", "walk": "walk_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
     "validate": "course_commands",
@@ -194,8 +194,8 @@ COMMAND_MODULES = {
 # The groups commands are listed under in --help.
 COMMAND_PANELS = {
     "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn", "search": "panel_learn",
-    "next": "panel_practice",
-    "next": "panel_practice",
+    "next": "panel_practice", "config": "panel_settings",
+    "next": "panel_practice", "config": "panel_settings",
     "attention": "panel_explore", "walk": "panel_explore",
     "quiz": "panel_practice", "review": "panel_practice", "progress": "panel_practice", "export": "panel_practice",
     "validate": "panel_authors",
@@ -254,6 +254,13 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
             typer.echo(f"llmtutor {__version__}")
             raise typer.Exit(0)
         SESSION.reset(list(content_dir or []))
+        from llmtutor.i18n import ignored_language
+
+        if ignored_language():
+            from llmtutor.cli.state import warn
+            from llmtutor.render.safe_text import visible
+
+            warn(t("env_lang_ignored", value=visible(ignored_language())))
         if ctx.invoked_subcommand is None:
             course_commands.home()
 
