@@ -105,11 +105,11 @@ def _leave_quietly(ctx: typer.Context) -> None:
 def report_error(err: TutorError) -> None:
     from rich.text import Text
 
-    from llmtutor.cli.state import error_console
+    from llmtutor.cli.state import print_message
 
     line = Text(label("error_prefix"), style="bold red")
     line.append(t(err.key, **err.params))
-    error_console().print(line, soft_wrap=True)
+    print_message(line)
 
 
 def report_internal_error(err: Exception) -> None:
@@ -135,7 +135,7 @@ def report_usage_error(err) -> None:
     """Click's usage errors (unknown option, bad value, missing argument) as one line."""
     from rich.text import Text
 
-    from llmtutor.cli.state import error_console
+    from llmtutor.cli.state import print_message
     from llmtutor.cli.usage_errors import usage_error_text
 
     ctx = getattr(err, "ctx", None)
@@ -147,7 +147,7 @@ def report_usage_error(err) -> None:
     line = Text(label("error_prefix"), style="bold red")
     line.append(usage_error_text(err).replace("\n", " "))
     line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
-    error_console().print(line, soft_wrap=True)
+    print_message(line)
 
 
 def _global_options_first(args: list[str]) -> list[str]:

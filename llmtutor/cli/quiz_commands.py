@@ -168,7 +168,19 @@ def _ask(out, presented) -> str:
         answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
         if not answer.strip() or is_valid_syntax(presented, answer):
             return answer
-        out.print(t("quiz_bad_syntax", hint=t("quiz_type_" + presented.question.type)), style="yellow")
+        out.print(t("quiz_bad_syntax", hint=_valid_answers(presented)), style="yellow")
+
+
+def _valid_answers(presented) -> str:
+    """What would be accepted, in words: for choices, the letters on screen ("A–D")."""
+    from llmtutor.quiz.grading import LETTERS
+
+    kind = presented.question.type
+    if kind in ("single", "multiple") and presented.order:
+        return t("quiz_valid_" + kind, last=LETTERS[len(presented.order) - 1])
+    if kind == "ordering" and presented.order:
+        return t("quiz_valid_ordering", count=len(presented.order))
+    return t("quiz_type_" + kind)
 
 
 def _next_json(times: list[tuple[str, int]]) -> list[dict]:
