@@ -15,10 +15,12 @@ WORD = re.compile(r"[A-Za-z]+")
 
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
-    """Every Latin word written anywhere in the course or the interface texts (lower case)."""
+    """Every Latin word written in the course, the interface texts or the code that draws (lower case)."""
     words: set[str] = set()
-    for folder in (ROOT / "content", ROOT / "quizzes", ROOT / "llmtutor" / "messages"):
-        for path in folder.rglob("*.yaml"):
+    sources = [(ROOT / "content", "*.yaml"), (ROOT / "quizzes", "*.yaml"), (ROOT / "llmtutor" / "messages", "*.yaml"),
+               (ROOT / "llmtutor" / "render", "*.py"), (ROOT / "llmtutor" / "cli", "*.py")]
+    for folder, pattern in sources:
+        for path in folder.rglob(pattern):
             words.update(word.lower() for word in WORD.findall(path.read_text(encoding="utf-8")))
     return frozenset(words)
 

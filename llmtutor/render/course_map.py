@@ -80,9 +80,13 @@ class LessonsTable:
         return [cells[i] for i in columns], [widths[i] for i in columns], tuple(aligns[i] for i in columns)
 
     def _title_lines(self, title: str, width: int) -> list[str]:
-        if not self.full_titles or cell_len(title) <= width:
+        if cell_len(title) <= width:
             return [title]
         from llmtutor.render.wrap import break_offsets
+
+        if not self.full_titles:  # cut between words, marked with "…"
+            first = title[:break_offsets(title, width - 1)[0]].rstrip(" ,:;，：；、")
+            return [first + "…"]
 
         starts = [0, *break_offsets(title, width)]
         return [title[a:b].strip() for a, b in zip(starts, [*starts[1:], len(title)])]

@@ -30,8 +30,8 @@ def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> Render
     Its blocks stay visible to `pages.screens`, which cuts screenfuls between them.
     """
     total = page_count(lesson)
-    header = KeepWithNext(Rule(Text(f"{visible(lesson.title.get(lang))} · {index + 1}/{total}",
-                                    style=theme.ACCENT), style=theme.MUTED))
+    header = KeepWithNext(PageHeader(Text(f"{visible(lesson.title.get(lang))} · {index + 1}/{total}",
+                                          style=theme.ACCENT)))
     if index < len(lesson.sections):
         parts: list[RenderableType] = [header]
         if index == 0:
@@ -39,6 +39,20 @@ def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> Render
         parts += [_section(lesson.sections[index], lang)]
         return Measured(Group(*parts))
     return Measured(Group(header, _closing(course, lesson, lang)))
+
+
+class PageHeader:
+    """The title in a rule across the page; a title too long for one line wraps above a plain rule."""
+
+    def __init__(self, title: Text) -> None:
+        self.title = title
+
+    def __rich_console__(self, console, options):
+        if self.title.cell_len + 6 <= options.max_width:
+            yield Rule(self.title, style=theme.MUTED)
+            return
+        yield Paragraph(self.title)
+        yield Text("─" * options.max_width, style=theme.MUTED)
 
 
 def page_titles(lesson: Lesson, lang: str) -> list[str]:
@@ -93,7 +107,7 @@ def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
         for term_id in lesson.terms:
             term = course.term(term_id)
             names.append(visible(term.name.get(lang)) if term else term_id)
-        links.add_row(t("lesson_terms"), Text("、".join(names) if lang == "zh" else ", ".join(names)))
+        links.add_row(t("lesson_terms"), Paragraph(Text("、".join(names) if lang == "zh" else ", ".join(names))))
     for walk_id in lesson.walkthroughs:
         links.add_row(t("lesson_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE))
     if any(question.lesson == lesson.id for question in course.questions):

@@ -144,4 +144,10 @@ def screens(console: Console, renderable: RenderableType, height: int) -> list[S
             pages.append(lines[start:start + height])
         held = None
     close()
-    return [Screen(lines) for lines in pages] or [Screen([])]
+    trimmed = []
+    for lines in pages:  # no blank line at the top of a screen, whatever block brought it
+        while lines and _is_blank(lines[:1]):
+            lines = lines[1:]
+        if lines:
+            trimmed.append(Screen(lines))
+    return trimmed or [Screen([])]

@@ -58,7 +58,8 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
             filled = round(10 * right / answered) if answered else 0
             bar = Text("█" * filled + "░" * (10 - filled),
                        style=theme.GOOD if filled >= 8 else (theme.WARN if filled >= 5 else theme.BAD))
-            table.add_row(visible(term.name.get(lang)) if term else concept, f"{right}/{answered}", bar)
+            table.add_row(Paragraph(Text(visible(term.name.get(lang)) if term else visible(concept))),
+                          f"{right}/{answered}", bar)
         parts += [Text(""), table]
     else:
         parts += [Text(""), Text(t("progress_no_answers"), style=theme.MUTED)]
@@ -70,10 +71,18 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
         table.add_column(t("col_topics"), ratio=1, overflow="fold")
         table.add_column(t("col_score"), justify="right", no_wrap=True)
         for row in data["recent_sessions"]:
-            table.add_row(row["started_at"][:16].replace("T", " "), _kind(row["kind"]), visible(row["topics"] or "–"),
-                          f"{row['score']}/{row['total']}")
+            when = row["started_at"][:16].replace("T", " ")
+            table.add_row(when[5:] if this_year(when) else when, _kind(row["kind"]),
+                          Paragraph(Text(visible(row["topics"] or "–"))), f"{row['score']}/{row['total']}")
         parts += [Text(""), table]
     return Measured(Group(*parts))
+
+
+def this_year(when: str) -> bool:
+    """True for a "YYYY-MM-DD ..." stamp of the current year (shown without its year)."""
+    from datetime import date
+
+    return when[:4] == str(date.today().year)
 
 
 def _kind(kind: str) -> str:
