@@ -171,7 +171,10 @@ class LessonReader:
             self.notice = _notice(t("pager_not_found", query=query), "yellow")
             return
         self.index, self.part = found
-        self.notice = _notice(t("pager_found", query=query, page=found[0] + 1, total=self.total), "bold")
+        parts = sum(1 for index, _, _ in places if index == found[0])
+        where = t("pager_found", query=query, page=found[0] + 1, total=self.total) if parts == 1 else \
+            t("pager_found_part", query=query, page=found[0] + 1, total=self.total, part=found[1] + 1, parts=parts)
+        self.notice = _notice(where, "bold")
 
     def help(self) -> None:
         from llmtutor.render.lesson import pager_help_view
