@@ -36,19 +36,16 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
     ]
     scored = [(lesson, row["last_quiz"]) for lesson, row in zip(course.lessons, data["lessons"]) if row["last_quiz"]]
     if scored:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                      title=t("progress_last_quiz"), title_justify="left", title_style="bold")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column(t("col_title"), ratio=1)
         table.add_column(t("col_right"), justify="right", no_wrap=True)
         for lesson, score in scored:
             table.add_row(str(lesson.order), Paragraph(Text(visible(lesson.title.get(lang)))),
                           f"{score['right']}/{score['asked']}")
-        parts += [Text(""), table]
+        parts += [Text(""), Text(t("progress_last_quiz"), style="bold"), table]
     if data["mastery"]:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                      title=t("progress_mastery"), title_justify="left", title_style="bold",
-                      caption=t("progress_mastery_counts"), caption_justify="left", caption_style="dim")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         table.add_column(t("col_concept"), ratio=1, overflow="fold")
         table.add_column(t("col_right"), justify="right", no_wrap=True)
         table.add_column("", no_wrap=True)
@@ -60,12 +57,12 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
                        style=theme.GOOD if filled >= 8 else (theme.WARN if filled >= 5 else theme.BAD))
             table.add_row(Paragraph(Text(visible(term.name.get(lang)) if term else visible(concept))),
                           f"{right}/{answered}", bar)
-        parts += [Text(""), table]
+        parts += [Text(""), Text(t("progress_mastery"), style="bold"),
+                  Paragraph(Text(t("progress_mastery_counts"), style="dim")), table]
     else:
         parts += [Text(""), Text(t("progress_no_answers"), style=theme.MUTED)]
     if data["recent_sessions"]:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                      title=t("progress_recent"), title_justify="left", title_style="bold")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         table.add_column(t("col_when"), no_wrap=True)
         table.add_column(t("col_kind"), no_wrap=True)
         table.add_column(t("col_topics"), ratio=1, overflow="fold")
@@ -74,7 +71,7 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
             when = row["started_at"][:16].replace("T", " ")
             table.add_row(when[5:] if this_year(when) else when, _kind(row["kind"]),
                           Paragraph(Text(visible(row["topics"] or "–"))), f"{row['score']}/{row['total']}")
-        parts += [Text(""), table]
+        parts += [Text(""), Text(t("progress_recent"), style="bold"), table]
     return Measured(Group(*parts))
 
 
