@@ -95,3 +95,37 @@ def test_learn_page_opens_the_pager_there(tmp_path):
     child.send("q")
     child.expect("Saved at page 6 of 8")
     assert exit_status(child) == 0
+
+
+def test_the_end_of_a_section_offers_one_optional_check(tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    from packs import QUIZ, write_pack
+
+    quiz = QUIZ.replace("    concept: pack-term\n", "    concept: pack-term\n    section: first\n")
+    pack = write_pack(tmp_path / "pack", quiz=quiz)
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
+           "LLMTUTOR_LANG": "en", "LLMTUTOR_CACHE": str(tmp_path / "cache")}
+    child = pexpect.spawn(sys.executable, ["-m", "llmtutor", "--content-dir", str(pack), "learn", "pack-basics"],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 80))
+    child.expect("Pack basics · 1/3")
+    child.send(" ")
+    child.expect("Check yourself on \"First section\" \\(optional\\)")
+    child.expect("Which is a pack\\?")
+    child.expect("Enter skips")
+    child.sendline("z")  # not a letter on screen: asked again
+    child.expect("try again")
+    child.sendline("A")  # the choices are shuffled: right or not, it is graded and explained
+    child.expect("Right|Not quite")
+    child.expect("Not recorded")
+    child.send("x")
+    child.expect("Pack basics · 2/3")
+    child.send("b")
+    child.expect("Pack basics · 1/3")
+    child.send(" ")  # offered once per section and run
+    child.expect("Pack basics · 2/3")
+    child.send("q")
+    assert exit_status(child) == 0

@@ -132,7 +132,7 @@ def learn(
         print_lesson(course, lesson, None if page is None else page - 1)
     else:
         start = page - 1 if page is not None else (position if status == "in_progress" else 0)
-        page_lesson(course, lesson, start)
+        page_lesson(course, lesson, start, resumed=page is None)
 
 
 def explain(

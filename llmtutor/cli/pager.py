@@ -9,6 +9,7 @@ from llmtutor.render.lesson import lesson_page, page_count, page_titles
 
 SIMPLE_KEYS = (NEXT, BACK, QUIT)
 LESSON_KEYS = (NEXT, BACK, QUIT, CONTENTS, SEARCH, HELP)
+CHECK_TYPES = ("single", "multiple", "true_false", "numeric", "short")  # answered in one line
 
 
 def _record(action, *args) -> None:
@@ -85,12 +86,13 @@ def _hint(*keys: str):
 class LessonReader:
     """Where the learner is in a lesson (page, screenful), and what the keys do."""
 
-    def __init__(self, out, course, lesson, start: int) -> None:
-        self.out, self.course, self.lesson = out, course, lesson
+    def __init__(self, out, course, lesson, start: int, resumed: bool = True) -> None:
+        self.out, self.course, self.lesson, self.resumed = out, course, lesson, resumed
         self.total = page_count(lesson)
         self.index, self.part = min(max(start, 0), self.total - 1), 0
         self.notice = None
         self.query = ""
+        self.checked: set[int] = set()  # sections whose check was offered this run
 
     def page(self, index: int):
         return lesson_page(self.course, self.lesson, index, SESSION.lang)
@@ -100,8 +102,8 @@ class LessonReader:
         from llmtutor.store.lessons import mark_done, save_position
 
         out, lang = self.out, SESSION.lang
-        if self.index:
-            out.print(t("lesson_resumed", page=self.index + 1, total=self.total), style="dim")
+        if self.index and self.resumed:  # on the top line, where it stays visible
+            self.notice = _notice(t("lesson_resumed", page=self.index + 1, total=self.total), "dim")
         while True:
             _record(save_position, self.lesson.id, self.index)
             notice, self.notice = self.notice, None
@@ -120,7 +122,9 @@ class LessonReader:
             elif action == NEXT:
                 if self.part < count - 1:
                     self.part += 1
-                elif self.index == self.total - 1:
+                    continue
+                self.section_check(self.index)
+                if self.index == self.total - 1:
                     _record(mark_done, self.lesson.id)
                     out.print(t("lesson_done", title=self.lesson.title.get(lang)), style="green")
                     return
@@ -132,6 +136,43 @@ class LessonReader:
                 self.search()
             elif action == HELP:
                 self.help()
+
+    def section_check(self, index: int) -> None:
+        """At the end of a section, one optional question on it (the questions that name the section).
+
+        Enter skips; the answer is graded and explained but not stored: it is a check, not a quiz.
+        Asked once per section and run.
+        """
+        import random
+
+        from llmtutor.quiz.grading import is_correct, is_valid_syntax, present
+        from llmtutor.quiz.session import Outcome
+        from llmtutor.render.quiz import feedback_view, question_view
+
+        if index >= len(self.lesson.sections) or index in self.checked:
+            return
+        section = self.lesson.sections[index]
+        pool = [q for q in self.course.questions
+                if q.lesson == self.lesson.id and q.section == section.id and q.type in CHECK_TYPES]
+        if not pool:
+            return
+        self.checked.add(index)
+        lang, out = SESSION.lang, self.out
+        presented = present(random.Random().choice(pool), random.Random())
+        out.clear()
+        out.print(_notice(t("check_heading", section=section.title.get(lang)), "bold"))
+        out.print(question_view(presented, 1, 1, lang))
+        while True:
+            given = self._ask(t("check_prompt")).strip()
+            if not given or is_valid_syntax(presented, given):
+                break
+            out.print(t("quiz_bad_syntax", hint=t("quiz_type_" + presented.question.type)), style="yellow")
+        if not given:
+            return
+        expected = presented.expected(lang)
+        out.print(feedback_view(Outcome(presented, given, expected, is_correct(presented, given)), lang))
+        out.print(_notice(t("check_continue"), "dim"))
+        read_key()
 
     def contents(self) -> None:
         """The list of pages; a number jumps to that page, Enter goes back."""
@@ -200,6 +241,6 @@ def _notice(text: str, style: str):
     return Text(text, style=style)
 
 
-def page_lesson(course, lesson, start: int) -> None:
-    """Interactive paging from page `start` (0-based); see `LessonReader`."""
-    LessonReader(console(), course, lesson, start).run()
+def page_lesson(course, lesson, start: int, resumed: bool = True) -> None:
+    """Interactive paging from page `start` (0-based; `resumed`: where the learner stopped); see `LessonReader`."""
+    LessonReader(console(), course, lesson, start, resumed).run()
