@@ -184,10 +184,11 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
 # Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
-    "search": "course_commands", "next": "quiz_commands", "config": "config_commands",
+    "search": "course_commands",
     "attention": "attention_commands", "walk": "walk_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
-    "validate": "course_commands",
+    "next": "quiz_commands",
+    "validate": "course_commands", "config": "config_commands",
 }
 
 
