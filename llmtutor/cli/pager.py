@@ -5,7 +5,8 @@ from __future__ import annotations
 from llmtutor.cli.keys import BACK, CONTENTS, HELP, NEXT, QUIT, SEARCH, pager_action, read_key
 from llmtutor.cli.state import SESSION, console, warn
 from llmtutor.i18n import t
-from llmtutor.render.lesson import lesson_page, page_count, page_titles
+from llmtutor.render.lesson import lesson_page, page_count
+from llmtutor.render.safe_text import visible
 
 SIMPLE_KEYS = (NEXT, BACK, QUIT)
 LESSON_KEYS = (NEXT, BACK, QUIT, CONTENTS, SEARCH, HELP)
@@ -34,7 +35,7 @@ def mark_lesson_done(lesson) -> None:
     from llmtutor.store.lessons import mark_done
 
     _record(mark_done, lesson.id)
-    console().print(t("lesson_marked_done", title=lesson.title.get(SESSION.lang), id=lesson.id), style="green")
+    console().print(t("lesson_marked_done", title=visible(lesson.title.get(SESSION.lang)), id=lesson.id), style="green")
 
 
 def screen_height(out) -> int:
@@ -66,7 +67,7 @@ def screenful(out, page, part: int, title: str, number: int, total: int, last_hi
     if notice is not None:
         out.print(notice, overflow="ellipsis", no_wrap=True)
     elif part:
-        out.print(Text(t("screen_continued", title=title, page=number, total=total, part=part + 1,
+        out.print(Text(t("screen_continued", title=visible(title), page=number, total=total, part=part + 1,
                          parts=len(parts)), style="dim"), overflow="ellipsis", no_wrap=True)
     show_screen(out, parts[part].lines)
     hint = last_hint if part == len(parts) - 1 else (more_hint or _hint("screen_keys_more"))
@@ -126,7 +127,7 @@ class LessonReader:
                 self.section_check(self.index)
                 if self.index == self.total - 1:
                     _record(mark_done, self.lesson.id)
-                    out.print(t("lesson_done", title=self.lesson.title.get(lang)), style="green")
+                    out.print(t("lesson_done", title=visible(self.lesson.title.get(lang))), style="green")
                     return
                 else:
                     self.index, self.part = self.index + 1, 0
@@ -160,7 +161,7 @@ class LessonReader:
         lang, out = SESSION.lang, self.out
         presented = present(random.Random().choice(pool), random.Random())
         out.clear()
-        out.print(_notice(t("check_heading", section=section.title.get(lang)), "bold"))
+        out.print(_notice(t("check_heading", section=visible(section.title.get(lang))), "bold"))
         out.print(question_view(presented, 1, 1, lang))
         while True:
             given = self._ask(t("check_prompt")).strip()
@@ -226,8 +227,6 @@ class LessonReader:
 
     def _ask(self, prompt: str) -> str:
         from rich.text import Text
-
-        from llmtutor.render.safe_text import visible
 
         try:
             return visible(self.out.input(Text(prompt, style="bold cyan")))

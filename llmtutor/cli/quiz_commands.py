@@ -100,7 +100,9 @@ def next_step() -> None:
     statuses = {lesson_id: state[0] for lesson_id, state in lesson_states(store).items()}
     lesson = next_lesson(course, statuses)
     if lesson is not None:
-        out.print(t("next_lesson", title=lesson.title.get(SESSION.lang), id=lesson.id), style="dim")
+        from llmtutor.render.safe_text import visible
+
+        out.print(t("next_lesson", title=visible(lesson.title.get(SESSION.lang)), id=lesson.id), style="dim")
         learn(lesson_name=lesson.id, show_all=False, done=False, page=None)
         return
     out.print(t("next_quiz"), style="dim")

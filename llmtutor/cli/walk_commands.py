@@ -135,7 +135,7 @@ def _predicted(out, walkthrough, index: int):
     step = walkthrough.steps[index]
     out.clear()
     out.print(Text(t("walk_predict_heading", step=index + 1, total=len(walkthrough.steps),
-                     title=step.title.get(SESSION.lang)), style="bold"))
+                     title=visible(step.title.get(SESSION.lang))), style="bold"))
     try:
         answer = visible(out.input(Text(t("walk_predict_prompt", name=array.name), style="bold cyan")))
     except EOFError:

@@ -114,8 +114,6 @@ def next_lesson(course: Course, statuses: dict[str, str]) -> Lesson | None:
 
 def home_screen(course: Course, statuses: dict[str, str], lang: str, due: int = 0) -> RenderableType:
     """The screen of `llmtutor` alone: the course map, what to do next (reviews due first), the commands."""
-    from rich.table import Table
-
     from llmtutor.render.pages import Measured
 
     done = sum(1 for lesson in course.lessons if statuses.get(lesson.id) == "done")
