@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from llmtutor.render.schedule import schedule
+from llmtutor.quiz.schedule import schedule
 
 
 def quiz_all_wrong(tutor, topic: str = "attention", count: int = 3) -> dict:

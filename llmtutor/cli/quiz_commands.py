@@ -72,8 +72,9 @@ def review(
         if as_json:
             print_json({"score": 0, "total": 0, "questions": [], "due": 0, "next": _next_json(upcoming(store))})
             return
-        from llmtutor.quiz.review import due_times
-        from llmtutor.render.schedule import schedule, schedule_view
+        from llmtutor.quiz.schedule import due_times
+        from llmtutor.quiz.schedule import schedule
+        from llmtutor.render.schedule import schedule_view
 
         console().print(schedule_view(schedule(due_times(store))))
         return
@@ -205,8 +206,8 @@ def progress(
     if reset:
         _reset(course, store, lesson_name, yes)
         return
-    from llmtutor.quiz.review import due_times
-    from llmtutor.render.schedule import schedule
+    from llmtutor.quiz.schedule import due_times
+    from llmtutor.quiz.schedule import schedule
     from llmtutor.store.summary import last_scores_by_lesson, seconds_in_sessions
 
     states = lesson_states(store)

@@ -54,9 +54,3 @@ def upcoming(store: Store, when: datetime | None = None, limit: int = 3) -> list
 
 def count_due(store: Store, when: datetime | None = None) -> int:
     return len(due_question_ids(store, when))
-
-
-def due_times(store: Store) -> list[str]:
-    """When each card falls due (UTC, ISO 8601), soonest first; past times are due now."""
-    rows = store.connection.execute("SELECT due FROM review_cards ORDER BY due")
-    return [row["due"] for row in rows]

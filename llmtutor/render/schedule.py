@@ -1,4 +1,4 @@
-"""The review schedule as one list: due now, later today, then day by day."""
+"""The review schedule as one list: due now, later today, then day by day (grouped by `quiz.schedule`)."""
 
 from __future__ import annotations
 
@@ -11,31 +11,6 @@ from rich.text import Text
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.wrap import Paragraph
-
-DAYS_SHOWN = 7  # after a week, one line for the rest
-
-
-def schedule(due_times: list[str], now: datetime | None = None) -> dict:
-    """Cards grouped as the learner plans: {"now": n, "today": n, "next_today": iso | None,
-    "days": [(local date ISO, n)], "later": n}. `now` is aware (default: now)."""
-    now = (now or datetime.now(timezone.utc)).astimezone()
-    today = now.date()
-    grouped = {"now": 0, "today": 0, "next_today": None, "days": [], "later": 0}
-    days: dict = {}
-    for iso in due_times:
-        when = datetime.fromisoformat(iso).astimezone(now.tzinfo)
-        if when <= now:
-            grouped["now"] += 1
-        elif when.date() == today:
-            grouped["today"] += 1
-            grouped["next_today"] = grouped["next_today"] or iso
-        elif (when.date() - today).days <= DAYS_SHOWN:
-            days[when.date()] = days.get(when.date(), 0) + 1
-        else:
-            grouped["later"] += 1
-    grouped["days"] = [(day.isoformat(), count) for day, count in sorted(days.items())]
-    return grouped
-
 
 def in_words(iso: str, now: datetime | None = None) -> str:
     """"in 5 minute(s)", "in 3 hour(s)": how long until `iso`."""
