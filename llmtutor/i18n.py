@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 LANGUAGES = ("en", "zh")
 _MESSAGES_DIR = Path(__file__).parent / "messages"
-_current = {"lang": None}
+_current: dict = {"lang": None, "ignored": None, "source": None}
 
 
 class Localized(NamedTuple):
@@ -27,11 +27,25 @@ class Localized(NamedTuple):
 
 
 def language_from_environment(environ: dict[str, str] | None = None) -> str:
-    """`LLMTUTOR_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG` starting with zh), else en."""
+    """`LLMTUTOR_LANG`, else the saved setting (`llmtutor config lang`), else the locale
+    (`LC_ALL`, `LC_MESSAGES`, `LANG` starting with zh), else en.
+
+    An `LLMTUTOR_LANG` that is no language is remembered (`ignored_language`) so it can be said once.
+    """
     env = os.environ if environ is None else environ
-    chosen = env.get("LLMTUTOR_LANG", "").strip().lower()
+    raw = env.get("LLMTUTOR_LANG", "")
+    chosen = raw.strip().lower()
+    _current["ignored"] = raw if chosen and chosen not in LANGUAGES else None
     if chosen in LANGUAGES:
+        _current["source"] = "env"
         return chosen
+    from llmtutor.settings import read_settings
+
+    saved = read_settings().get("lang")
+    if saved:
+        _current["source"] = "settings"
+        return saved
+    _current["source"] = "locale"
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
         if value:
@@ -40,9 +54,23 @@ def language_from_environment(environ: dict[str, str] | None = None) -> str:
 
 
 def set_language(lang: str | None) -> str:
-    """Fix the language for this run (None: decide from the environment)."""
-    _current["lang"] = lang if lang in LANGUAGES else language_from_environment()
+    """Fix the language for this run (None: decide from the environment and the saved setting)."""
+    if lang in LANGUAGES:
+        _current["lang"], _current["ignored"], _current["source"] = lang, None, "option"
+    else:
+        _current["lang"] = language_from_environment()
     return _current["lang"]
+
+
+def ignored_language() -> str | None:
+    """The value of `LLMTUTOR_LANG` when it named no language this run, else None."""
+    return _current["ignored"]
+
+
+def language_source() -> str:
+    """Where this run's language came from: "option", "env", "settings" or "locale"."""
+    language()
+    return _current["source"] or "locale"
 
 
 def language() -> str:

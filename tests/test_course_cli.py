@@ -47,10 +47,18 @@ def test_lessons_shows_every_title_whole(tutor, lang):
 def test_lessons_on_a_narrow_screen_cut_no_title(tutor):
     output = tutor("lessons", env={"COLUMNS": "40"}).output
     assert all(cell_len(line) <= 40 for line in output.splitlines())
-    assert "…" in output  # only ids are cut, so that the titles keep some room
+    assert "…" not in output  # ids are never cut: on a narrow screen they give way to the titles
+    assert "importance-chal" not in output and " 6 Why LLMs matter" in output
     rest = iter("".join(output.split()))
     for lesson in tutor.json("lessons", "--json"):  # each title's letters, in order, none left out
         assert all(ch in rest for ch in "".join(lesson["title"].split())), lesson["title"]
+
+
+@pytest.mark.parametrize("width", ["80", "200"])
+def test_lesson_ids_are_shown_whole_where_there_is_room(tutor, width):
+    output = tutor("lessons", env={"COLUMNS": width}).output
+    assert all(lesson["id"] in output for lesson in tutor.json("lessons", "--json"))
+    assert "…" not in output
 
 
 def test_lessons_json_lists_every_lesson_in_order_with_status(tutor):
@@ -82,16 +90,30 @@ def test_unknown_language_is_a_clear_error(tutor):
     assert "--lang en" in result.output
 
 
-def test_learn_all_prints_every_section_with_position_and_records_done(tutor):
+def test_learn_all_prints_every_section_with_position_but_records_nothing(tutor):
     result = tutor("learn", "ai-history", "--all")
     assert result.exit_code == 0, result.output
     assert "1/" in result.output and "Key points" in result.output
     lessons = tutor.json("lessons", "--json")
-    assert lessons[0]["status"] == "done"
+    assert lessons[0]["status"] == "new"
+
+
+def test_learn_done_marks_the_lesson_done_without_showing_it(tutor):
+    result = tutor("learn", "3", "--done")
+    assert result.exit_code == 0, result.output
+    assert "marked done" in result.output and "Goal:" not in result.output
+    lessons = {x["id"]: x["status"] for x in tutor.json("lessons", "--json")}
+    assert lessons["what-is-llm"] == "done"
+
+
+def test_learn_done_needs_a_lesson(tutor):
+    result = tutor("learn", "--done")
+    assert result.exit_code == 2
+    assert "llmtutor learn 3 --done" in result.output
 
 
 def test_learn_without_lesson_opens_the_next_unfinished_one(tutor):
-    tutor("learn", "ai-history", "--all")
+    tutor("learn", "ai-history", "--done")
     result = tutor("learn")
     assert result.exit_code == 0
     assert "nlp-progress" in result.output or "NLP" in result.output

@@ -75,10 +75,10 @@ def test_english_help_shows_every_text_whole(tutor, command):
 def test_help_shows_usage_defaults_and_required_values(tutor):
     quiz = _help(tutor, "en", "quiz", 80)
     assert "Usage: llmtutor quiz [OPTIONS] [TOPIC]..." in quiz
-    assert re.search(r"--count +-n +<int> +How many questions\. \[default: 10\]", quiz), quiz
+    assert re.search(r"--count +-n +<int> +How many questions\. \(default 10\)", quiz), quiz
     attention = _help(tutor, "zh", "attention", 80)
     assert "用法：llmtutor attention [选项] TEXT" in attention
-    assert "[必填]" in attention and "[默认：16]" in attention
+    assert "（必填）" in attention and "（默认 16）" in attention
     assert "--[no-]positions" in attention
     main = _help(tutor, "zh", "", 80)
     assert "[选项] 命令 [参数]..." in main

@@ -160,8 +160,8 @@ def test_reset_asks_for_confirmation(tutor):
 
 
 def test_reset_one_lesson_keeps_the_others(tutor):
-    tutor("learn", "ai-history", "--all")
-    tutor("learn", "attention", "--all")
+    tutor("learn", "ai-history", "--done")
+    tutor("learn", "attention", "--done")
     assert tutor("progress", "--reset", "attention", "--yes").exit_code == 0
     lessons = {x["id"]: x["status"] for x in tutor.json("progress", "--json")["lessons"]}
     assert lessons["ai-history"] == "done" and lessons["attention"] == "new"
@@ -175,6 +175,6 @@ def test_quiz_screens_in_chinese(tutor):
 
 
 def test_a_quiz_without_topic_prefers_what_the_learner_studied(tutor):
-    tutor("learn", "gpt-vs-bert", "--all")
+    tutor("learn", "gpt-vs-bert", "--done")
     result = tutor.json("quiz", "--count", "5", "--json", "--answers", "-", input="\n" * 5)
     assert {q["id"].rsplit("-", 1)[0] for q in result["questions"]} == {"gpt-vs-bert"}

@@ -105,11 +105,11 @@ def _leave_quietly(ctx: typer.Context) -> None:
 def report_error(err: TutorError) -> None:
     from rich.text import Text
 
-    from llmtutor.cli.state import error_console
+    from llmtutor.cli.state import print_message
 
     line = Text(label("error_prefix"), style="bold red")
     line.append(t(err.key, **err.params))
-    error_console().print(line, soft_wrap=True)
+    print_message(line)
 
 
 def report_internal_error(err: Exception) -> None:
@@ -135,7 +135,7 @@ def report_usage_error(err) -> None:
     """Click's usage errors (unknown option, bad value, missing argument) as one line."""
     from rich.text import Text
 
-    from llmtutor.cli.state import error_console
+    from llmtutor.cli.state import print_message
     from llmtutor.cli.usage_errors import usage_error_text
 
     ctx = getattr(err, "ctx", None)
@@ -147,7 +147,7 @@ def report_usage_error(err) -> None:
     line = Text(label("error_prefix"), style="bold red")
     line.append(usage_error_text(err).replace("\n", " "))
     line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
-    error_console().print(line, soft_wrap=True)
+    print_message(line)
 
 
 def _global_options_first(args: list[str]) -> list[str]:
@@ -184,15 +184,18 @@ def _choose_language(value: Optional[str]) -> Optional[str]:
 # Which module defines each command; a run that names one command registers only that one.
 COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
+    "search": "course_commands",
     "attention": "attention_commands", "walk": "walk_commands", "train": "train_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
-    "validate": "course_commands",
+    "next": "quiz_commands",
+    "validate": "course_commands", "config": "config_commands",
 }
 
 
 # The groups commands are listed under in --help.
 COMMAND_PANELS = {
-    "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn",
+    "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn", "search": "panel_learn",
+    "next": "panel_practice", "config": "panel_settings",
     "attention": "panel_explore", "walk": "panel_explore", "train": "panel_explore",
     "quiz": "panel_practice", "review": "panel_practice", "progress": "panel_practice", "export": "panel_practice",
     "validate": "panel_authors",
@@ -251,6 +254,13 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
             typer.echo(f"llmtutor {__version__}")
             raise typer.Exit(0)
         SESSION.reset(list(content_dir or []))
+        from llmtutor.i18n import ignored_language
+
+        if ignored_language():
+            from llmtutor.cli.state import warn
+            from llmtutor.render.safe_text import visible
+
+            warn(t("env_lang_ignored", value=visible(ignored_language())))
         if ctx.invoked_subcommand is None:
             course_commands.home()
 

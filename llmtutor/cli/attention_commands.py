@@ -42,6 +42,8 @@ def attention(
     projections = load_projections(weights_file) if weights_file is not None else None
     result = attend_to_text(text, d_model=dim, n_heads=heads, seed=seed, causal=causal, positions=positions,
                             projections=projections)
+    if head is not None and head != 1 and result.n_heads == 1:
+        raise TutorError("head_needs_heads", value=head)
     if head is not None and not 1 <= head <= result.n_heads:
         raise TutorError("head_out_of_range", value=head, heads=result.n_heads)
     if as_json:

@@ -17,6 +17,7 @@ COMMANDS = {
     "lessons": ("lessons", "help_lessons", "help_epilog_lessons"),
     "learn": ("learn", "help_learn", "help_epilog_learn"),
     "explain": ("explain", "help_explain", "help_epilog_explain"),
+    "search": ("search", "help_search", "help_epilog_search"),
     "validate": ("validate", "help_validate", "help_epilog_validate"),
 }
 WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
@@ -58,10 +59,12 @@ def _statuses() -> dict[str, str]:
 
 
 def home() -> None:
+    from llmtutor.quiz.review import count_due
     from llmtutor.render.course_map import home_screen
 
     course = SESSION.catalog()
-    console().print(home_screen(course, _statuses(), SESSION.lang))
+    statuses = _statuses()
+    console().print(home_screen(course, statuses, SESSION.lang, count_due(SESSION.store())))
 
 
 def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"))) -> None:
@@ -97,6 +100,8 @@ def learn(
     lesson_name: Optional[str] = typer.Argument(None, metavar="[LESSON]", help=t("help_arg_lesson"),
                                                 autocompletion=complete_lesson),
     show_all: bool = typer.Option(False, "--all", help=t("help_opt_all")),
+    done: bool = typer.Option(False, "--done", help=t("help_opt_done")),
+    page: Optional[int] = typer.Option(None, "--page", metavar="N", help=t("help_opt_page")),
 ) -> None:
     from llmtutor.render.course_map import next_lesson
     from llmtutor.store.lessons import lesson_states
@@ -104,6 +109,8 @@ def learn(
     course = SESSION.course()
     if not course.lessons:
         raise TutorError("no_lessons", exit_code=1)
+    if done and lesson_name is None:
+        raise TutorError("done_needs_lesson", exit_code=2)
     states = lesson_states(SESSION.store())
     if lesson_name is None:
         lesson = next_lesson(course, {k: v[0] for k, v in states.items()})
@@ -113,12 +120,19 @@ def learn(
     else:
         lesson = find_lesson(course, lesson_name)
     status, position = states.get(lesson.id, ("new", 0))
-    from llmtutor.cli.pager import page_lesson, print_lesson
+    from llmtutor.cli.pager import mark_lesson_done, page_lesson, print_lesson
+    from llmtutor.render.lesson import page_count
 
-    if show_all or not stdout_is_terminal():
-        print_lesson(course, lesson)
+    total = page_count(lesson)
+    if page is not None and not 1 <= page <= total:
+        raise TutorError("bad_page", exit_code=2, id=lesson.id, total=total)
+    if done:
+        mark_lesson_done(lesson)
+    elif show_all or not stdout_is_terminal():
+        print_lesson(course, lesson, None if page is None else page - 1)
     else:
-        page_lesson(course, lesson, position if status == "in_progress" else 0)
+        start = page - 1 if page is not None else (position if status == "in_progress" else 0)
+        page_lesson(course, lesson, start, resumed=page is None)
 
 
 def explain(
@@ -145,6 +159,8 @@ def explain(
         found = best_match(query, spellings)
     if found is None:
         close = suggestions(query, spellings)
+        if not close and _search_instead(query, as_json):
+            return
         hint = t("did_you_mean", names=", ".join(close)) if close else ""
         raise TutorError("unknown_term", exit_code=1, name=query, hint=hint)
     term = course.term(found)
@@ -152,6 +168,56 @@ def explain(
         print_json(term_json(course, term))
     else:
         console().print(term_view(course, term, SESSION.lang))
+
+
+def _search_instead(query: str, as_json: bool) -> bool:
+    """`explain` of a word that is no term: show where the course mentions it. False if nowhere."""
+    from llmtutor.course.search import query_terms, search as find
+    from llmtutor.render.search import search_view
+
+    hits = find(SESSION.course(), query, SESSION.lang, limit=5)
+    if not hits:
+        return False
+    if as_json:
+        print_json({"term": None, "query": query, "hits": [_hit_json(hit) for hit in hits]})
+        return True
+    from llmtutor.render.safe_text import visible
+
+    out = console()
+    out.print(t("explain_searched", query=visible(query)), style="yellow")
+    out.print()
+    out.print(search_view(query, hits, query_terms(query)))
+    return True
+
+
+def _hit_json(hit) -> dict:
+    return {"kind": hit.kind, "id": hit.where, "page": hit.page or None, "title": hit.title,
+            "snippet": hit.snippet, "command": hit.command}
+
+
+def search(
+    words: Optional[list[str]] = typer.Argument(None, metavar="WORDS...", help=t("help_arg_words")),
+    limit: int = typer.Option(10, "--limit", "-n", help=t("help_opt_limit")),
+    as_json: bool = typer.Option(False, "--json", help=t("help_opt_json")),
+) -> None:
+    from llmtutor.course.search import query_terms, search as find
+    from llmtutor.render.search import search_view
+
+    if not 1 <= limit <= 100:
+        raise TutorError("bad_limit", exit_code=2, value=limit)
+    query = " ".join(words or []).strip()
+    terms = query_terms(query)
+    if not terms:
+        raise TutorError("search_empty", exit_code=2)
+    hits = find(SESSION.course(), query, SESSION.lang, limit=limit)
+    if as_json:
+        print_json({"query": query, "hits": [_hit_json(hit) for hit in hits]})
+        return
+    if not hits:
+        from llmtutor.render.safe_text import visible
+
+        raise TutorError("search_nothing", exit_code=1, query=visible(query))
+    console().print(search_view(query, hits, terms))
 
 
 def validate(

@@ -67,7 +67,7 @@ def _option_entry(param, ctx) -> HelpEntry:
 
 
 def _notes(param, ctx) -> tuple[str, ...]:
-    """`[default: …]` and `[required]`, where they apply."""
+    """`(default …)` and `(required)`, where they apply (the style of the texts that name their default)."""
     notes = []
     default = _shown_default(param, ctx)
     if default:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import Optional
@@ -22,6 +21,7 @@ COMMANDS = {
     "review": ("review", "help_review", "help_epilog_review"),
     "progress": ("progress", "help_progress", "help_epilog_progress"),
     "export": ("export", "help_export", "help_epilog_export"),
+    "next": ("next_step", "help_next", "help_epilog_next"),
 }
 WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
@@ -72,13 +72,42 @@ def review(
         if as_json:
             print_json({"score": 0, "total": 0, "questions": [], "due": 0, "next": _next_json(upcoming(store))})
             return
-        out = console()
-        out.print(t("review_nothing_due"))
-        _print_upcoming(out, upcoming(store))
+        from llmtutor.quiz.schedule import due_times
+        from llmtutor.quiz.schedule import schedule
+        from llmtutor.render.schedule import schedule_view
+
+        console().print(schedule_view(schedule(due_times(store))))
         return
     if not as_json:
         console().print(t("review_due_count", count=len(questions)), style="bold")
     _run(course, "review", questions, [], None, given, as_json)
+
+
+def next_step() -> None:
+    """What a learner means by "what now?": reviews due, else the next lesson, else a quiz."""
+    from llmtutor.cli.course_commands import learn
+    from llmtutor.quiz.review import count_due
+    from llmtutor.render.course_map import next_lesson
+    from llmtutor.store.lessons import lesson_states
+
+    store = SESSION.store()
+    due = count_due(store)
+    out = console()
+    if due:
+        out.print(t("next_reviews", count=due), style="dim")
+        review(count=20, answers=None, as_json=False)
+        return
+    course = SESSION.course()
+    statuses = {lesson_id: state[0] for lesson_id, state in lesson_states(store).items()}
+    lesson = next_lesson(course, statuses)
+    if lesson is not None:
+        from llmtutor.render.safe_text import visible
+
+        out.print(t("next_lesson", title=visible(lesson.title.get(SESSION.lang)), id=lesson.id), style="dim")
+        learn(lesson_name=lesson.id, show_all=False, done=False, page=None)
+        return
+    out.print(t("next_quiz"), style="dim")
+    quiz(topics=None, count=10, seed=None, qtype=None, answers=None, as_json=False)
 
 
 def _read_answers(source: str) -> list[str]:
@@ -142,27 +171,19 @@ def _ask(out, presented) -> str:
         answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
         if not answer.strip() or is_valid_syntax(presented, answer):
             return answer
-        out.print(t("quiz_bad_syntax", hint=t("quiz_type_" + presented.question.type)), style="yellow")
+        out.print(t("quiz_bad_syntax", hint=_valid_answers(presented)), style="yellow")
 
 
-def _when(iso: str) -> str:
-    from datetime import datetime, timezone
+def _valid_answers(presented) -> str:
+    """What would be accepted, in words: for choices, the letters on screen ("A–D")."""
+    from llmtutor.quiz.grading import LETTERS
 
-    seconds = (datetime.fromisoformat(iso) - datetime.now(timezone.utc)).total_seconds()
-    if seconds <= 0:
-        return t("when_now")
-    if seconds < 3600:
-        return t("when_minutes", n=max(1, math.ceil(seconds / 60)))
-    if seconds < 86400 * 2:
-        return t("when_hours", n=round(seconds / 3600))
-    return t("when_days", n=round(seconds / 86400))
-
-
-def _print_upcoming(out, times: list[tuple[str, int]]) -> None:
-    if not times:
-        out.print(t("review_none_scheduled"), style="dim")
-    for iso, count in times:
-        out.print(t("review_next", count=count, when=_when(iso)), style="dim")
+    kind = presented.question.type
+    if kind in ("single", "multiple") and presented.order:
+        return t("quiz_valid_" + kind, last=LETTERS[len(presented.order) - 1])
+    if kind == "ordering" and presented.order:
+        return t("quiz_valid_ordering", count=len(presented.order))
+    return t("quiz_type_" + kind)
 
 
 def _next_json(times: list[tuple[str, int]]) -> list[dict]:
@@ -185,26 +206,36 @@ def progress(
     if reset:
         _reset(course, store, lesson_name, yes)
         return
+    from llmtutor.quiz.schedule import due_times
+    from llmtutor.quiz.schedule import schedule
+    from llmtutor.store.summary import last_scores_by_lesson, seconds_in_sessions
+
     states = lesson_states(store)
     answered, right = totals(store)
-    lessons = [{"id": x.id, "status": states.get(x.id, ("new", 0))[0]} for x in course.lessons]
+    scores = last_scores_by_lesson(store)
+    lessons = [{"id": x.id, "status": states.get(x.id, ("new", 0))[0], "minutes": x.minutes,
+                "last_quiz": {"right": scores[x.id][0], "asked": scores[x.id][1]} if x.id in scores else None}
+               for x in course.lessons]
     mastery = mastery_by_concept(store)
+    done = [x for x in lessons if x["status"] == "done"]
     data = {
         "lessons": lessons,
+        "percent_done": round(100 * len(done) / len(lessons)) if lessons else 0,
+        "reading_minutes_done": sum(x["minutes"] for x in done),
+        "reading_minutes_total": sum(x["minutes"] for x in lessons),
+        "quiz_minutes": round(seconds_in_sessions(store) / 60),
         "questions_answered": answered,
         "correct": right,
         "mastery": {concept: {"right": r, "answered": n} for concept, (r, n) in mastery.items()},
         "recent_sessions": recent_sessions(store),
         "due_reviews": count_due(store),
         "next_reviews": _next_json(upcoming(store)),
+        "schedule": schedule(due_times(store)),
     }
     if as_json:
         print_json(data)
         return
-    out = console()
-    out.print(progress_view(course, data, SESSION.lang))
-    out.print()
-    _print_upcoming(out, upcoming(store))
+    console().print(progress_view(course, data, SESSION.lang))
 
 
 def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:

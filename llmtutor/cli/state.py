@@ -91,12 +91,23 @@ def say(out: Console, text: str, style: str = "") -> None:
     out.print(Paragraph(Text(text, style=style)))
 
 
+def print_message(line) -> None:
+    """One message (a Text) on stderr: wrapped to a terminal's width between words, one line into a pipe."""
+    out = error_console()
+    if out.is_terminal:
+        from llmtutor.render.wrap import Paragraph
+
+        out.print(Paragraph(line))
+    else:
+        out.print(line, soft_wrap=True)
+
+
 def warn(text: str) -> None:
     from rich.text import Text
 
     line = Text(label("warning_prefix"), style="yellow")
     line.append(text)
-    error_console().print(line, soft_wrap=True)
+    print_message(line)
 
 
 def print_json(data: object) -> None:

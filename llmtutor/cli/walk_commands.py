@@ -42,6 +42,7 @@ def walk(
     merges: Optional[int] = typer.Option(None, "--merges", help=t("walk_help_merges")),
     max_n: Optional[int] = typer.Option(None, "--max-n", help=t("walk_help_max_n")),
     no_pause: bool = typer.Option(False, "--no-pause", help=t("walk_help_no_pause")),
+    predict: bool = typer.Option(False, "--predict", help=t("walk_help_predict")),
     as_json: bool = typer.Option(False, "--json", help=t("walk_help_json")),
 ) -> None:
     from llmtutor.walkthroughs.registry import find_walkthrough, run, walk_ids
@@ -60,7 +61,7 @@ def walk(
     elif no_pause or not stdout_is_terminal():
         _print_all(walkthrough)
     else:
-        _pace(walkthrough)
+        _pace(walkthrough, predict)
 
 
 def _list(course, ids: list[str], as_json: bool) -> None:
@@ -86,7 +87,7 @@ def _print_all(walkthrough) -> None:
         out.print()
 
 
-def _pace(walkthrough) -> None:
+def _pace(walkthrough, predict: bool = False) -> None:
     from llmtutor.cli.keys import BACK, NEXT
     from llmtutor.cli.pager import screenful
     from llmtutor.render.walk import step_page, walk_keys_hint
@@ -96,13 +97,54 @@ def _pace(walkthrough) -> None:
     pacer = Pacer(len(walkthrough.steps))
     part = 0  # a step taller than the terminal is shown a screenful at a time
     title = walkthrough.title.get(SESSION.lang) if walkthrough.title else walkthrough.id
+    asked: set[int] = set()
     while not pacer.done:
+        notice = None
+        if predict and pacer.index not in asked:
+            asked.add(pacer.index)
+            notice = _predicted(out, walkthrough, pacer.index)
         part, count, action = screenful(out, step_page(walkthrough, pacer.index, SESSION.lang), part, title,
-                                        pacer.index + 1, pacer.total, walk_keys_hint())
+                                        pacer.index + 1, pacer.total, walk_keys_hint(), notice=notice)
         if action == NEXT and part < count - 1:
             part += 1
         elif action == BACK and part:
             part -= 1
         else:
-            part = 0
+            part = -1 if action == BACK and pacer.index else 0  # back: the end of the step before
             pacer.apply(action)
+
+
+def new_array(walkthrough, index: int):
+    """The first array step `index` shows that no earlier step showed (a matrix or a vector), or None."""
+    seen = {array.name for step in walkthrough.steps[:index] for array in step.arrays}
+    return next((array for array in walkthrough.steps[index].arrays
+                 if array.name not in seen and getattr(array.values, "ndim", 0) in (1, 2)), None)
+
+
+def _predicted(out, walkthrough, index: int):
+    """Before step `index`: "what shape will X have?"; the verdict (a Text) for the step's top line, or None."""
+    import re
+
+    from rich.text import Text
+
+    from llmtutor.render.safe_text import visible
+
+    array = new_array(walkthrough, index) if index else None
+    if array is None:
+        return None
+    step = walkthrough.steps[index]
+    out.clear()
+    out.print(Text(t("walk_predict_heading", step=index + 1, total=len(walkthrough.steps),
+                     title=visible(step.title.get(SESSION.lang))), style="bold"))
+    try:
+        answer = visible(out.input(Text(t("walk_predict_prompt", name=array.name), style="bold cyan")))
+    except EOFError:
+        return None
+    guess = tuple(int(number) for number in re.findall(r"\d+", answer))
+    if not guess:
+        return None
+    shape = tuple(int(size) for size in array.values.shape)
+    shown = lambda dims: "(" + ", ".join(map(str, dims)) + ")"  # noqa: E731 - (6, 4), as the steps write it
+    if guess == shape:
+        return Text(t("walk_predict_right", name=array.name, shape=shown(shape)), style="green")
+    return Text(t("walk_predict_wrong", name=array.name, guess=shown(guess), shape=shown(shape)), style="yellow")

@@ -10,6 +10,7 @@ from llmtutor.course.model import Course, Lesson
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.safe_text import visible
+from llmtutor.render.wrap import Paragraph
 
 
 def status_text(status: str) -> Text:
@@ -29,6 +30,7 @@ class LessonsTable:
     """The course map as aligned lines (drawn directly: a Rich Table costs ~20 ms here)."""
 
     GAP = "   "
+    MIN_TITLE = 16  # cells a title keeps before the id column gives way
 
     def __init__(self, lessons: list[Lesson], statuses: dict[str, str], lang: str,
                  full_titles: bool = False) -> None:
@@ -43,27 +45,48 @@ class LessonsTable:
             max(3, cell_len(t("col_minutes"))),
             max(cell_len(s.plain) for s in statuses),
         ]
-        gap = self.GAP if options.max_width >= 60 else " "
-        room = options.max_width - widths[0] - widths[3] - widths[4] - len(gap) * (len(widths) - 1)
-        widths[1] = min(widths[1], max(4, room // 3))  # narrow consoles shorten ids too
-        widths[2] = max(4, room - widths[1])
+        from llmtutor.render.pages import MEASURE
+
+        width = min(options.max_width, MEASURE)
+        gap = self.GAP if width >= 60 else " "
+        # an id is shown whole or not at all (a cut id cannot be copied; `learn` takes the number
+        # too); on a narrow screen the id, then the minutes, then the status give way to the title
+        columns = [0, 1, 2, 3, 4]
+        for optional in (1, 3, 4):
+            shown = sum(widths[i] for i in columns if i != 2) + len(gap) * (len(columns) - 1)
+            if width - shown >= self.MIN_TITLE:
+                break
+            columns.remove(optional)
+        widths[2] = max(4, width - sum(widths[i] for i in columns if i != 2) - len(gap) * (len(columns) - 1))
         aligns = ("right", "left", "left", "right", "left")
         header = [Text(text, style="bold") for text in ("#", t("col_id"), t("col_title"), t("col_minutes"),
                                                          t("col_status"))]
-        yield self._line(header, widths, aligns, gap)
-        yield Text("─" * min(options.max_width, sum(widths) + len(gap) * 4), style=theme.MUTED)
+        yield self._line(*self._pick(columns, header, widths, aligns), gap)
+        shown = sum(widths[i] for i in columns) + len(gap) * (len(columns) - 1)
+        yield Text("─" * min(width, shown), style=theme.MUTED)
         for lesson in self.lessons:
             title, *rest = self._title_lines(visible(lesson.title.get(self.lang)), widths[2])
             cells = [Text(str(lesson.order), style=theme.MUTED), Text(lesson.id, style=theme.ACCENT),
                      Text(title), Text(str(lesson.minutes)), status_text(self.statuses.get(lesson.id, "new"))]
-            yield self._line(cells, widths, aligns, gap)
+            yield self._line(*self._pick(columns, cells, widths, aligns), gap)
             for more in rest:  # the title continues under itself
-                yield self._line([Text(""), Text(""), Text(more)], widths[:3], aligns[:3], gap)
+                blank = [Text("")] * 5
+                blank[2] = Text(more)
+                upto = columns[:columns.index(2) + 1]
+                yield self._line(*self._pick(upto, blank, widths, aligns), gap)
+
+    @staticmethod
+    def _pick(columns: list[int], cells: list[Text], widths: list[int], aligns: tuple[str, ...]):
+        return [cells[i] for i in columns], [widths[i] for i in columns], tuple(aligns[i] for i in columns)
 
     def _title_lines(self, title: str, width: int) -> list[str]:
-        if not self.full_titles or cell_len(title) <= width:
+        if cell_len(title) <= width:
             return [title]
         from llmtutor.render.wrap import break_offsets
+
+        if not self.full_titles:  # cut between words, marked with "…"
+            first = title[:break_offsets(title, width - 1)[0]].rstrip(" ,:;，：；、")
+            return [first + "…"]
 
         starts = [0, *break_offsets(title, width)]
         return [title[a:b].strip() for a, b in zip(starts, [*starts[1:], len(title)])]
@@ -89,31 +112,63 @@ def next_lesson(course: Course, statuses: dict[str, str]) -> Lesson | None:
     return next((lesson for lesson in course.lessons if statuses.get(lesson.id) != "done"), None)
 
 
-def home_screen(course: Course, statuses: dict[str, str], lang: str) -> RenderableType:
+def home_screen(course: Course, statuses: dict[str, str], lang: str, due: int = 0) -> RenderableType:
+    """The screen of `llmtutor` alone: the course map, what to do next (reviews due first), the commands."""
+    from llmtutor.render.pages import Measured
+
     done = sum(1 for lesson in course.lessons if statuses.get(lesson.id) == "done")
     heading = Text(t("home_title"), style=theme.ACCENT)
     heading.append("\n" + t("home_progress", done=done, total=len(course.lessons)), style=theme.MUTED)
+    advice: list[tuple[str, Text]] = []
+    if due:
+        advice.append(("llmtutor review", Text(t("home_due", count=due), style=theme.WARN)))
     upcoming = next_lesson(course, statuses)
     if upcoming is None:
-        advice = Text(t("home_all_done"))
-        advice.append("  llmtutor review", style=theme.CODE)
+        advice.append(("llmtutor review", Text(t("home_all_done"))))
     else:
-        advice = Text(t("home_next", title=visible(upcoming.title.get(lang))) + "  ")
-        advice.append(f"llmtutor learn {upcoming.id}", style=theme.CODE)
-    from rich.table import Table
+        started = statuses.get(upcoming.id) == "in_progress"
+        key = "home_continue" if started else ("home_start" if not statuses else "home_next")
+        advice.append((f"llmtutor learn {upcoming.id}", Text(t(key, title=visible(upcoming.title.get(lang))))))
+    commands = CommandList([(command, Text(t(key))) for command, key in (
+        ("llmtutor learn [LESSON]", "home_cmd_learn"), ("llmtutor next", "home_cmd_next"),
+        ("llmtutor search WORDS", "home_cmd_search"), ("llmtutor explain TERM", "home_cmd_explain"),
+        ("llmtutor attention \"TEXT\"", "home_cmd_attention"), ("llmtutor walk [NAME]", "home_cmd_walk"),
+        ("llmtutor quiz [TOPIC]", "home_cmd_quiz"), ("llmtutor review", "home_cmd_review"),
+        ("llmtutor progress", "home_cmd_progress"))])
+    return Measured(Group(heading, Text(""), lessons_table(course.lessons, statuses, lang), Text(""),
+                          Text(t("home_next_heading"), style=theme.TITLE), CommandList(advice, text_first=True),
+                          Text(""),
+                          Text(t("home_commands"), style=theme.TITLE), commands, Text(""),
+                          Paragraph(Text(t("home_lang_hint"), style=theme.MUTED))))
 
-    commands = Table.grid(padding=(0, 2))
-    commands.add_column(no_wrap=True, style=theme.CODE)
-    commands.add_column(ratio=1, overflow="fold")
-    for command, key in (("llmtutor learn [LESSON]", "home_cmd_learn"),
-                         ("llmtutor explain TERM", "home_cmd_explain"),
-                         ("llmtutor attention \"TEXT\"", "home_cmd_attention"),
-                         ("llmtutor walk [NAME]", "home_cmd_walk"),
-                         ("llmtutor quiz [TOPIC]", "home_cmd_quiz"),
-                         ("llmtutor review", "home_cmd_review"),
-                         ("llmtutor progress", "home_cmd_progress")):
-        commands.add_row(command, t(key))
-    return Group(heading, Text(""), lessons_table(course.lessons, statuses, lang), Text(""),
-                 Text(t("home_next_heading"), style=theme.TITLE), advice, Text(""),
-                 Text(t("home_commands"), style=theme.TITLE), commands,
-                 Text(t("home_lang_hint"), style=theme.MUTED))
+
+class CommandList:
+    """Commands with what they do: side by side when there is room, else each above the other.
+
+    `rows` are (command, text); `text_first` puts the text on the left ("do this:  command").
+    """
+
+    def __init__(self, rows: list[tuple[str, Text]], text_first: bool = False) -> None:
+        self.rows, self.text_first = rows, text_first
+
+    def __rich_console__(self, console, options):
+        from rich.table import Table
+
+        widest = max(cell_len(command) for command, _ in self.rows)
+        if options.max_width - widest - 2 >= 30:
+            grid = Table.grid(padding=(0, 2))
+            for _ in range(2):
+                grid.add_column()
+            grid.columns[0 if self.text_first else 1].ratio = 1
+            grid.columns[1 if self.text_first else 0].no_wrap = True
+            for command, text in self.rows:
+                cells = [Text(command, style=theme.CODE), Paragraph(text)]
+                grid.add_row(*(reversed(cells) if self.text_first else cells))
+            yield grid
+            return
+        for command, text in self.rows:
+            if self.text_first:
+                yield Paragraph(text)
+            yield Text("  " + command if self.text_first else command, style=theme.CODE)
+            if not self.text_first:
+                yield Paragraph(Text("  ") + text, hang=2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +11,7 @@ from rich.text import Text
 from llmtutor.course.model import Figure
 from llmtutor.render import theme
 from llmtutor.render.markup import inline, para
+from llmtutor.render.pages import Whole
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
@@ -22,11 +23,10 @@ def figure_view(figure: Figure, lang: str) -> RenderableType:
     elif figure.kind == "table":
         body = _table(figure, lang)
     else:
-        art = Text(visible(figure.diagram.get(lang)), no_wrap=True, overflow="crop")
-        body = Panel(art, box=box.ROUNDED, expand=False, padding=(0, 1), border_style=theme.MUTED)
+        body = DiagramView(visible(figure.diagram.get(lang)))
     if figure.caption is None:
         return body
-    return Group(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
+    return Whole(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
 
 
 def _timeline(figure: Figure, lang: str) -> Table:
@@ -47,10 +47,71 @@ def _timeline(figure: Figure, lang: str) -> Table:
     return grid
 
 
-def _table(figure: Figure, lang: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for column in figure.columns:
-        table.add_column(inline(column.get(lang)), overflow="fold")
-    for row in figure.rows:
-        table.add_row(*(para(cell.get(lang)) for cell in row))
-    return table
+def _table(figure: Figure, lang: str) -> "FigureTable":
+    return FigureTable(figure, lang)
+
+
+class FigureTable:
+    """A table figure: columns when every column's longest word fits, else one record per row."""
+
+    def __init__(self, figure: Figure, lang: str) -> None:
+        self.figure, self.lang = figure, lang
+
+    def _longest_words(self) -> list[int]:
+        from rich.cells import cell_len
+
+        from llmtutor.render.wrap import units
+
+        longest = []
+        for index, column in enumerate(self.figure.columns):
+            texts = [inline(column.get(self.lang)).plain] + [inline(row[index].get(self.lang)).plain
+                                                             for row in self.figure.rows if index < len(row)]
+            longest.append(max(cell_len(text[a:b]) for text in texts for a, b, space in units(text) if not space))
+        return longest
+
+    def __rich_console__(self, console, options):
+        lang = self.lang
+        longest = self._longest_words()
+        if sum(longest) + 3 * len(self.figure.columns) <= options.max_width:  # room to spare: Rich shares it out
+            table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+            for column, least in zip(self.figure.columns, longest):  # no column narrower than its longest word
+                table.add_column(inline(column.get(lang)), overflow="fold", min_width=least)
+            for row in self.figure.rows:
+                table.add_row(*(para(cell.get(lang)) for cell in row))
+            yield table
+            return
+        for number, row in enumerate(self.figure.rows):  # too narrow for columns: records
+            if number:
+                yield Text("")
+            yield Paragraph(inline(row[0].get(lang), "bold"))
+            for column, cell in zip(self.figure.columns[1:], row[1:]):
+                line = inline(column.get(lang), theme.MUTED)
+                line.append(": " if lang != "zh" else "：", style=theme.MUTED)
+                line.append_text(inline(cell.get(lang)))
+                yield Paragraph(Text("  ") + line, hang=4)
+
+
+class DiagramView:
+    """Text art in a box; on a terminal too narrow for it, a note and each line cut at a space."""
+
+    def __init__(self, art: str) -> None:
+        self.art = art
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+
+        needed = max((cell_len(line) for line in self.art.splitlines()), default=0) + 4  # border and padding
+        if needed <= options.max_width:
+            yield Panel(Text(self.art, no_wrap=True, overflow="crop"), box=box.ROUNDED, expand=False,
+                        padding=(0, 1), border_style=theme.MUTED)
+            return
+        from llmtutor.i18n import t
+
+        yield Paragraph(Text(t("diagram_cut", width=needed), style=theme.WARN))
+        room = options.max_width
+        for line in self.art.splitlines():
+            shown = line
+            while cell_len(shown) > room:
+                cut = shown.rstrip().rfind(" ", 0, len(shown) - 1)
+                shown = shown[:cut].rstrip() if cut > 0 else ""
+            yield Text(shown, no_wrap=True, overflow="crop")

@@ -65,17 +65,66 @@ def label_rows(rows: list[tuple[str, Text]]) -> list[Paragraph]:
     return lines
 
 
-def terms_table(course: Course, lang: str):
-    from rich.table import Table
+def terms_table(course: Course, lang: str) -> "TermList":
+    """Every term: in English by id; in Chinese grouped by the lesson that teaches it."""
+    if lang != "zh":  # English names sort well by their ids
+        return TermList([("", sorted(course.terms, key=lambda x: x.id))], lang)
+    # Chinese names have no useful order by code point: related terms stay together, by lesson
+    return TermList(terms_by_lesson(course), lang)
 
-    other = "en" if lang == "zh" else "zh"
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column(t("col_id"), no_wrap=True, style=theme.ACCENT)
-    table.add_column(t("col_term"), ratio=1, overflow="fold")
-    table.add_column(t("col_other_language"), ratio=1, overflow="fold")
-    for term in sorted(course.terms, key=lambda x: x.id):
-        table.add_row(term.id, visible(term.name.get(lang)), visible(term.name.get(other)))
-    return table
+
+class TermList:
+    """Terms as aligned columns (id, name, other language) when they fit, else one term per block."""
+
+    GAP = "  "
+
+    def __init__(self, groups: list[tuple[str, list[Term]]], lang: str) -> None:
+        self.groups, self.lang = groups, lang
+
+    def __rich_console__(self, console, options):
+        other = "en" if self.lang == "zh" else "zh"
+        terms = [term for _, group in self.groups for term in group]
+        id_width = max([cell_len(x.id) for x in terms] + [cell_len(t("col_id"))])
+        name_width = max([cell_len(visible(x.name.get(self.lang))) for x in terms] + [cell_len(t("col_term"))])
+        width = min(options.max_width, 100)
+        rest = width - id_width - name_width - 2 * len(self.GAP)
+        aligned = rest >= 16
+        if aligned:
+            header = Text(t("col_id") + " " * (id_width - cell_len(t("col_id"))) + self.GAP, style="bold")
+            header.append(t("col_term") + " " * (name_width - cell_len(t("col_term"))) + self.GAP)
+            header.append(t("col_other_language"))
+            yield header
+            yield Text("─" * width, style=theme.MUTED)
+        for index, (heading, group) in enumerate(self.groups):
+            if heading:
+                if index:
+                    yield Text("")
+                yield Paragraph(Text(heading, style=theme.TITLE))
+            for term in group:
+                name, second = visible(term.name.get(self.lang)), visible(term.name.get(other))
+                if aligned:
+                    line = Text(term.id + " " * (id_width - cell_len(term.id)) + self.GAP, style=theme.ACCENT)
+                    line.append(name + " " * (name_width - cell_len(name)) + self.GAP, style="")
+                    line.append(second)
+                    yield Paragraph(line, hang=id_width + name_width + 2 * len(self.GAP))
+                else:
+                    line = Text(name, style="bold")
+                    line.append("  " + second)
+                    line.append("  " + term.id, style=theme.ACCENT)
+                    yield Paragraph(line, hang=2)
+
+
+def terms_by_lesson(course: Course) -> list[tuple[str, list[Term]]]:
+    """The terms grouped under the first lesson that teaches each, in course order, the rest last."""
+    groups: dict[str, list[Term]] = {}
+    for term in course.terms:
+        teaching = course.lessons_teaching(term.id)
+        first = min(teaching, key=lambda lesson: lesson.order) if teaching else None
+        heading = t("terms_lesson_heading", order=first.order, title=visible(first.title.get("zh"))) if first \
+            else t("terms_other_heading")
+        groups.setdefault(heading, []).append(term)
+    order = {t("terms_lesson_heading", order=x.order, title=visible(x.title.get("zh"))): x.order for x in course.lessons}
+    return sorted(groups.items(), key=lambda item: order.get(item[0], 10**6))
 
 
 def term_json(course: Course, term: Term) -> dict:

@@ -22,7 +22,7 @@ from llmtutor.render.wrap import Paragraph
 class HelpEntry(NamedTuple):
     """One row of a panel: an option (`--count`, `-n`, `<int>`), an argument or a command.
 
-    `notes` ("[default: 10]", "[required]") follow the text, never broken across lines.
+    `notes` ("(default 10)", "(required)") follow the text, never broken across lines.
     """
 
     names: str

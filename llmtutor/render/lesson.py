@@ -14,6 +14,7 @@ from llmtutor.i18n import label, t
 from llmtutor.render import theme
 from llmtutor.render.figures import figure_view
 from llmtutor.render.markup import blocks, inline, para
+from llmtutor.render.pages import KeepWithNext, Measured
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
@@ -24,17 +25,39 @@ def page_count(lesson: Lesson) -> int:
 
 
 def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> RenderableType:
-    """Page `index` (0-based) of the lesson."""
+    """Page `index` (0-based) of the lesson, at most `pages.MEASURE` cells wide.
+
+    Its blocks stay visible to `pages.screens`, which cuts screenfuls between them.
+    """
     total = page_count(lesson)
-    header = Rule(Text(f"{visible(lesson.title.get(lang))} · {index + 1}/{total}", style=theme.ACCENT),
-                  style=theme.MUTED)
+    header = KeepWithNext(PageHeader(Text(f"{visible(lesson.title.get(lang))} · {index + 1}/{total}",
+                                          style=theme.ACCENT)))
     if index < len(lesson.sections):
         parts: list[RenderableType] = [header]
         if index == 0:
             parts += [_objective(lesson, lang)]
         parts += [_section(lesson.sections[index], lang)]
-        return Group(*parts)
-    return Group(header, _closing(course, lesson, lang))
+        return Measured(Group(*parts))
+    return Measured(Group(header, _closing(course, lesson, lang)))
+
+
+class PageHeader:
+    """The title in a rule across the page; a title too long for one line wraps above a plain rule."""
+
+    def __init__(self, title: Text) -> None:
+        self.title = title
+
+    def __rich_console__(self, console, options):
+        if self.title.cell_len + 6 <= options.max_width:
+            yield Rule(self.title, style=theme.MUTED)
+            return
+        yield Paragraph(self.title)
+        yield Text("─" * options.max_width, style=theme.MUTED)
+
+
+def page_titles(lesson: Lesson, lang: str) -> list[str]:
+    """What each page is about, for the contents view: the section titles, then the key points."""
+    return [visible(section.title.get(lang)) for section in lesson.sections] + [t("lesson_key_points")]
 
 
 def _objective(lesson: Lesson, lang: str) -> RenderableType:
@@ -44,7 +67,7 @@ def _objective(lesson: Lesson, lang: str) -> RenderableType:
 
 
 def _section(section: Section, lang: str) -> RenderableType:
-    parts: list[RenderableType] = [Text(visible(section.title.get(lang)), style=theme.TITLE), Text(""),
+    parts: list[RenderableType] = [KeepWithNext(Text(visible(section.title.get(lang)), style=theme.TITLE)), Text(""),
                                    blocks(section.body.get(lang))]
     if section.figure is not None:
         parts += [Text(""), figure_view(section.figure, lang)]
@@ -75,7 +98,7 @@ def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
     points.add_column(ratio=1, overflow="fold")
     for point in lesson.key_points:
         points.add_row("✓", para(point.get(lang)))
-    parts: list[RenderableType] = [Text(t("lesson_key_points"), style=theme.TITLE), points, Text("")]
+    parts: list[RenderableType] = [KeepWithNext(Text(t("lesson_key_points"), style=theme.TITLE)), points, Text("")]
     links = Table.grid(padding=(0, 1))
     links.add_column(no_wrap=True, style="bold")
     links.add_column(ratio=1, overflow="fold")
@@ -84,7 +107,7 @@ def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
         for term_id in lesson.terms:
             term = course.term(term_id)
             names.append(visible(term.name.get(lang)) if term else term_id)
-        links.add_row(t("lesson_terms"), Text("、".join(names) if lang == "zh" else ", ".join(names)))
+        links.add_row(t("lesson_terms"), Paragraph(Text("、".join(names) if lang == "zh" else ", ".join(names))))
     for walk_id in lesson.walkthroughs:
         links.add_row(t("lesson_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE))
     if any(question.lesson == lesson.id for question in course.questions):
@@ -94,15 +117,38 @@ def _closing(course: Course, lesson: Lesson, lang: str) -> RenderableType:
         links.add_row(t("lesson_next"), Text(f"llmtutor learn {later[0].id}", style=theme.CODE))
     parts += [links]
     if lesson.sources:
-        sources = Text()
-        for source in lesson.sources:
-            sources.append("\n" if sources else "")
-            sources.append(f"• {visible(source.cite)}")
+        parts += [Text(""), KeepWithNext(Text(t("lesson_sources"), style=theme.TITLE))]
+        for source in lesson.sources:  # one block each, wrapped lines hanging under the text
+            line = Text(f"• {visible(source.cite)}")
             if source.where:
-                sources.append(f" ({visible(source.where)})", style=theme.MUTED)
-        parts += [Text(""), Text(t("lesson_sources"), style=theme.TITLE), sources]
+                line.append(f" ({visible(source.where)})", style=theme.MUTED)
+            parts.append(Paragraph(line, hang=2))
     return Group(*parts)
 
 
-def lesson_keys_hint() -> Text:
-    return Text(t("lesson_keys"), style=theme.MUTED)
+def contents_view(lesson: Lesson, current: int, lang: str) -> RenderableType:
+    """The lesson's pages, numbered, the one being read marked."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=1, style=theme.ACCENT)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
+    for index, title in enumerate(page_titles(lesson, lang)):
+        grid.add_row("›" if index == current else "", f"{index + 1}.", Paragraph(Text(title)))
+    heading = Text(t("contents_heading", title=visible(lesson.title.get(lang))), style=theme.TITLE)
+    return Measured(Group(Paragraph(heading), Text(""), grid, Text("")))
+
+
+PAGER_KEYS = (("Enter, Space, n, j, →, ↓", "pager_key_next"), ("b, p, k, ←, ↑", "pager_key_back"),
+              ("t, c", "pager_key_contents"), ("/", "pager_key_search"), ("?, h", "pager_key_help"),
+              ("q, Esc", "pager_key_quit"))
+
+
+def pager_help_view() -> RenderableType:
+    """Every key of the lesson pager with what it does."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style=theme.KEY)
+    grid.add_column(ratio=1)
+    for keys, key in PAGER_KEYS:
+        grid.add_row(keys, Paragraph(Text(t(key))))
+    return Measured(Group(Text(t("pager_help_heading"), style=theme.TITLE), Text(""), grid, Text(""),
+                          Paragraph(Text(t("pager_help_back"), style=theme.MUTED))))

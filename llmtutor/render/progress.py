@@ -18,14 +18,32 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
     statuses = {x["id"]: x["status"] for x in data["lessons"]}
     done = sum(1 for s in statuses.values() if s == "done")
     started = sum(1 for s in statuses.values() if s == "in_progress")
+    from llmtutor.render.pages import Measured
+    from llmtutor.render.schedule import schedule_view
+    from llmtutor.render.wrap import Paragraph
+
     parts: list[RenderableType] = [
         Text(t("progress_heading"), style=theme.ACCENT),
-        Text(t("progress_lessons", done=done, started=started, total=len(statuses))),
-        Text(t("progress_answers", answered=data["questions_answered"], right=data["correct"])),
-        Text(t("progress_due", count=data["due_reviews"])),
+        Paragraph(Text(t("progress_course", percent=data["percent_done"], done=done, started=started,
+                         total=len(statuses)))),
+        Paragraph(Text(t("progress_time", reading=data["reading_minutes_done"],
+                         reading_total=data["reading_minutes_total"], quizzes=data["quiz_minutes"]))),
+        Paragraph(Text(t("progress_answers", answered=data["questions_answered"], right=data["correct"]))),
+        Text(""),
+        schedule_view(data["schedule"]),
         Text(""),
         lessons_table(course.lessons, statuses, lang),
     ]
+    scored = [(lesson, row["last_quiz"]) for lesson, row in zip(course.lessons, data["lessons"]) if row["last_quiz"]]
+    if scored:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column(t("col_title"), ratio=1)
+        table.add_column(t("col_right"), justify="right", no_wrap=True)
+        for lesson, score in scored:
+            table.add_row(str(lesson.order), Paragraph(Text(visible(lesson.title.get(lang)))),
+                          f"{score['right']}/{score['asked']}")
+        parts += [Text(""), Text(t("progress_last_quiz"), style="bold"), table]
     if data["mastery"]:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         table.add_column(t("col_concept"), ratio=1, overflow="fold")
@@ -37,22 +55,31 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
             filled = round(10 * right / answered) if answered else 0
             bar = Text("█" * filled + "░" * (10 - filled),
                        style=theme.GOOD if filled >= 8 else (theme.WARN if filled >= 5 else theme.BAD))
-            table.add_row(visible(term.name.get(lang)) if term else concept, f"{right}/{answered}", bar)
-        parts += [Text(""), table]
+            table.add_row(Paragraph(Text(visible(term.name.get(lang)) if term else visible(concept))),
+                          f"{right}/{answered}", bar)
+        parts += [Text(""), Text(t("progress_mastery"), style="bold"),
+                  Paragraph(Text(t("progress_mastery_counts"), style="dim")), table]
     else:
         parts += [Text(""), Text(t("progress_no_answers"), style=theme.MUTED)]
     if data["recent_sessions"]:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                      title=t("progress_recent"), title_justify="left", title_style="bold")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         table.add_column(t("col_when"), no_wrap=True)
         table.add_column(t("col_kind"), no_wrap=True)
         table.add_column(t("col_topics"), ratio=1, overflow="fold")
         table.add_column(t("col_score"), justify="right", no_wrap=True)
         for row in data["recent_sessions"]:
-            table.add_row(row["started_at"][:16].replace("T", " "), _kind(row["kind"]), visible(row["topics"] or "–"),
-                          f"{row['score']}/{row['total']}")
-        parts += [Text(""), table]
-    return Group(*parts)
+            when = row["started_at"][:16].replace("T", " ")
+            table.add_row(when[5:] if this_year(when) else when, _kind(row["kind"]),
+                          Paragraph(Text(visible(row["topics"] or "–"))), f"{row['score']}/{row['total']}")
+        parts += [Text(""), Text(t("progress_recent"), style="bold"), table]
+    return Measured(Group(*parts))
+
+
+def this_year(when: str) -> bool:
+    """True for a "YYYY-MM-DD ..." stamp of the current year (shown without its year)."""
+    from datetime import date
+
+    return when[:4] == str(date.today().year)
 
 
 def _kind(kind: str) -> str:

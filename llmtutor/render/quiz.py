@@ -97,7 +97,7 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
                 shown.add(f"explain {term.id}")
                 reading.add_row(f"llmtutor explain {term.id}", _cell(visible(term.name.get(lang))))
         parts += [Text(t("quiz_read_next"), style="bold"), reading]
-    elif answered:
+    elif answered and not stopped_early:  # "everything right" only when everything was answered
         parts += [Text(""), Text(t("quiz_all_right"), style=theme.GOOD)]
     return Group(*parts)
 

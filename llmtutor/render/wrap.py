@@ -67,16 +67,35 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
         if x and x + size > width:
             offsets.append(start)
             x, width = 0, later
-        if size > width:  # a word wider than the line: fold it by characters
-            for k in range(start, end):
-                w = cell_len(text[k])
-                if x and x + w > width:
-                    offsets.append(k)
+        if size > width:  # a word wider than the line: break after its hyphens, else fold it
+            for a, b in _hyphen_pieces(text, start, end):
+                piece = cell_len(text[a:b])
+                if x and x + piece > width:
+                    offsets.append(a)
                     x, width = 0, later
-                x += w
+                if piece <= width:
+                    x += piece
+                    continue
+                for k in range(a, b):
+                    w = cell_len(text[k])
+                    if x and x + w > width:
+                        offsets.append(k)
+                        x, width = 0, later
+                    x += w
         else:
             x += size
     return offsets
+
+
+def _hyphen_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`text[start:end]` cut after each hyphen between two letters ("knowledge-|acquisition")."""
+    pieces, a = [], start
+    for k in range(start + 1, end - 1):
+        if text[k] == "-" and text[k - 1].isalpha() and text[k + 1].isalpha():
+            pieces.append((a, k + 1))
+            a = k + 1
+    pieces.append((a, end))
+    return pieces
 
 
 class Paragraph:

@@ -1,0 +1,70 @@
+"""The learner's settings: a small JSON file beside the progress store (`settings.json`).
+
+Only known keys with allowed values are read; anything else in the file is ignored, so a file
+written by hand or by another program can never change more than these settings (JSON is data:
+nothing in it runs). Writing is atomic: a temporary file renamed over the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+FILE_NAME = "settings.json"
+MAX_BYTES = 64 * 1024
+ALLOWED = {"lang": ("en", "zh")}
+
+
+def learner_home() -> Path:
+    """`$LLMTUTOR_HOME`, else the platform's user data dir (the same folder as the progress store)."""
+    home = os.environ.get("LLMTUTOR_HOME", "").strip()
+    if home:
+        return Path(home).expanduser()
+    from llmtutor.paths import user_data_dir
+
+    return user_data_dir()
+
+
+def settings_path() -> Path:
+    return learner_home() / FILE_NAME
+
+
+def read_settings() -> dict[str, str]:
+    """The valid settings saved so far ({} when there is no file or it cannot be read)."""
+    try:
+        path = settings_path()
+        if path.stat().st_size > MAX_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items() if key in ALLOWED and value in ALLOWED[key]}
+
+
+def save_setting(key: str, value: str | None) -> Path:
+    """Set `key` to `value` (None removes it); OSError if the file cannot be written."""
+    import tempfile
+
+    settings = read_settings()
+    if value is None:
+        settings.pop(key, None)
+    else:
+        settings[key] = value
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(settings, file, ensure_ascii=False, indent=2)
+            file.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    return path
