@@ -169,20 +169,30 @@ def _jaccard(a: set, b: set, least: int) -> float:
     return shared / len(a | b) if shared >= least else 0.0
 
 
-def similarity(a: Question, b: Question) -> float:
-    """How alike two questions are (stem and key), 0 to 1: the larger of the two languages."""
-    def stem(q: Question, lang: str) -> str:
+def _fingerprint(q: Question) -> tuple[set[str], set[str]]:
+    """A question's stem with its key (quoted passages left out): English word stems, Chinese pairs."""
+    def stem(lang: str) -> str:
         return QUOTED.sub(" ", q.prompt.get(lang)) + " " + key_text(q, lang)
 
-    en = _jaccard(words(stem(a, "en"), "en"), words(stem(b, "en"), "en"), SHARED_WORDS)
-    zh = _jaccard(_pairs(stem(a, "zh")), _pairs(stem(b, "zh")), 2 * SHARED_WORDS)
+    return words(stem("en"), "en"), _pairs(stem("zh"))
+
+
+def _alike(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> float:
+    en = _jaccard(a[0], b[0], SHARED_WORDS)
+    zh = _jaccard(a[1], b[1], 2 * SHARED_WORDS)
     return max(en, zh * SIMILAR_EN / SIMILAR_ZH)
+
+
+def similarity(a: Question, b: Question) -> float:
+    """How alike two questions are (stem and key), 0 to 1: the larger of the two languages."""
+    return _alike(_fingerprint(a), _fingerprint(b))
 
 
 def _near_duplicates(questions: list[Question]) -> list[Problem]:
     found = []
-    for a, b in itertools.combinations(questions, 2):
-        share = similarity(a, b)
+    prints = [_fingerprint(q) for q in questions]
+    for (i, a), (j, b) in itertools.combinations(enumerate(questions), 2):
+        share = _alike(prints[i], prints[j])
         if share >= SIMILAR_EN:
             path, line = _where(a)
             found.append(_problem(b, "warn_near_duplicate", other=a.id, at=f"{path}:{line}",
@@ -210,7 +220,9 @@ def _distinctive(number: str) -> bool:
 
 
 def _mentions(stem: str, spelling: str) -> bool:
-    stem, spelling = _plain(stem).casefold(), spelling.casefold().strip()
+    """Whether the (folded, plain) stem states `spelling`: a number as a whole number, Chinese
+    anywhere, other words as whole words."""
+    spelling = spelling.casefold().strip()
     if NUMBER.fullmatch(spelling):
         return spelling in NUMBER.findall(stem)
     if CJK.search(spelling):
@@ -221,15 +233,19 @@ def _mentions(stem: str, spelling: str) -> bool:
 def _give_aways(questions: list[Question]) -> list[Problem]:
     """A stem that states the answer of another question of the same lesson (asked together)."""
     found = []
+    by_lesson: dict[str, list[Question]] = {}
+    for q in questions:
+        by_lesson.setdefault(q.lesson, []).append(q)
+    stems = {id(q): {lang: _plain(q.prompt.get(lang)).casefold() for lang in LANGS} for q in questions}
     for q in questions:
         spellings = {lang: _answer_spellings(q, lang) for lang in LANGS}
         if not any(spellings.values()):
             continue
-        for other in questions:
-            if other is q or other.lesson != q.lesson:
+        for other in by_lesson[q.lesson]:
+            if other is q:
                 continue
             for lang in LANGS:
-                hit = next((s for s in spellings[lang] if _mentions(other.prompt.get(lang), s)), None)
+                hit = next((s for s in spellings[lang] if _mentions(stems[id(other)][lang], s)), None)
                 if hit:
                     found.append(_problem(other, "warn_gives_away", other=q.id, answer=hit,
                                           language=f"lang_{lang}"))

@@ -101,6 +101,7 @@ UNIT_SPELLINGS = {
     "KB": ("kb", "kilobyte", "kilobytes", "千字节"),
     "MB": ("mb", "megabyte", "megabytes", "兆字节"),
     "GB": ("gb", "gigabyte", "gigabytes", "千兆字节"),
+    "MiB": ("mib", "mebibyte", "mebibytes"),
     "parameters": ("parameter", "parameters", "params", "param", "个参数", "参数"),
     "tokens": ("token", "tokens", "个词元", "词元", "个token"),
     "FLOPs": ("flop", "flops", "次浮点运算", "浮点运算"),
