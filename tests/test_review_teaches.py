@@ -368,3 +368,18 @@ def test_a_migrated_store_works_through_the_cli(tutor, learner_home):
     assert progress["questions_answered"] == 1 and progress["correct"] == 1
     rows = tutor.json("export")
     assert rows[0]["score"] == 1.0 and rows[0]["session_kind"] == ""
+
+
+def test_an_answer_to_a_changed_key_no_longer_counts_in_mastery(tutor, tmp_path):
+    pack = _pack(tmp_path)
+    right, _ = _letters(tutor, pack)
+    tutor("--content-dir", pack, "quiz", "pack-basics", "--seed", "1", "--count", "1", "--answers", "-",
+          input=f"{right}\n")
+    assert tutor.json("--content-dir", pack, "progress", "--json")["mastery"]["pack-term"] == {"right": 1, "answered": 1}
+    changed = QUIZ.replace("    answer: A\n", "    answer: B\n").replace("      B: {en: A pack holds",
+                                                                         "      A: {en: A pack holds")
+    write_pack(tmp_path / "pack", quiz=changed)
+    assert "pack-term" not in tutor.json("--content-dir", pack, "progress", "--json")["mastery"]
+    reworded = QUIZ.replace("Which is a pack?", "Which one is a pack?")
+    write_pack(tmp_path / "pack", quiz=reworded)
+    assert tutor.json("--content-dir", pack, "progress", "--json")["mastery"]["pack-term"] == {"right": 1, "answered": 1}

@@ -216,7 +216,9 @@ def progress(
     states = lesson_states(store)
     answered, right = totals(store)
     lessons = [{"id": x.id, "status": states.get(x.id, ("new", 0))[0]} for x in course.lessons]
-    mastery = mastery_by_concept(store)
+    from llmtutor.quiz.review import content_hash
+
+    mastery = mastery_by_concept(store, {q.id: content_hash(q) for q in course.questions})
     askable = askable_ids(course)
     by_id = {q.id: q for q in course.questions}
     data = {
@@ -280,8 +282,10 @@ def export(
     if fmt not in ("json", "csv"):
         raise TutorError("bad_format", exit_code=2, value=fmt)
     rows = all_answers(SESSION.store())
-    course = SESSION.course()
-    by_id = {q.id: q for q in course.questions}
+    try:
+        by_id = {q.id: q for q in SESSION.course().questions}
+    except TutorError:  # broken content must not keep a learner's own data from them
+        by_id = {}
     for row in rows:
         row["correct"] = bool(row["correct"])
         question = by_id.get(row["question_id"]) or generated.from_id(row["question_id"])

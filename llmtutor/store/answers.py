@@ -79,14 +79,22 @@ def totals(store: Store) -> tuple[int, float]:
     return int(row["n"]), float(row["points"])
 
 
-def mastery_by_concept(store: Store) -> dict[str, tuple[float, int]]:
+def mastery_by_concept(store: Store, current: dict[str, str] | None = None) -> dict[str, tuple[float, int]]:
     """{concept: (points, answered)} counting each question's latest answer only (partial credit
-    as its fraction)."""
+    as its fraction). With `current` ({question id: content hash} of the loaded course), an answer
+    given under another key no longer counts: the question was changed since."""
     rows = store.connection.execute(
-        """SELECT concept, SUM(score) AS points, COUNT(*) AS n FROM answers a
+        """SELECT question_id, concept, score, content_hash FROM answers a
            WHERE id = (SELECT MAX(id) FROM answers b WHERE b.question_id = a.question_id)
-           GROUP BY concept ORDER BY concept""")
-    return {row["concept"]: (float(row["points"]), int(row["n"])) for row in rows}
+           ORDER BY concept""")
+    table: dict[str, tuple[float, int]] = {}
+    for row in rows:
+        wanted = (current or {}).get(row["question_id"], "")
+        if wanted and row["content_hash"] and row["content_hash"] != wanted:
+            continue
+        points, answered = table.get(row["concept"], (0.0, 0))
+        table[row["concept"]] = (points + float(row["score"]), answered + 1)
+    return table
 
 
 def recent_sessions(store: Store, limit: int = 5) -> list[dict]:
