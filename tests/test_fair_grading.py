@@ -7,6 +7,7 @@ so its aliases count and a "typo" that is another term does not.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from llmtutor.course.model import Question
 from llmtutor.i18n import Localized as L
@@ -108,7 +109,8 @@ CASES = [
     ("true", "不对", 0, ""), ("false", "不对", 1, ""), ("false", "不是", 1, ""), ("false", "不正确", 1, ""),
     ("true", "是的", 1, ""), ("true", "正确", 1, ""), ("false", "是的", 0, ""),
     ("single", "C", 1, ""), ("single", "c", 1, ""), ("single", "C.", 1, ""), ("single", "(C)", 1, ""),
-    ("single", "C)", 1, ""), ("single", "选C", 1, ""), ("single", "选 C", 1, ""), ("single", "答案是C", 1, ""),
+    ("single", "C)", 1, ""), ("single", "选C", 1, ""), ("single", "选 C", 1, ""), ("single", "答案是C", 1, ""), ("single", "答案：C", 1, ""), ("single", "answer: c", 1, ""),
+    ("single", "Ｃ", 1, ""), ("single", "[C]", 1, ""),
     ("single", "CC", 0, ""), ("single", "C,C", 0, ""), ("single", "B,C", 0, ""), ("single", "B", 0, ""),
     ("multiple", "A,C,D", 1, ""), ("multiple", "ACD", 1, ""), ("multiple", "A,C", 2 / 3, ""),
     ("multiple", "A,B,C", 1 / 3, ""), ("multiple", "A,B", 0, ""), ("multiple", "A,B,C,D", 2 / 3, ""),
@@ -155,8 +157,6 @@ def test_the_shown_key_is_what_a_learner_may_type():
 def test_doubled_letters_are_asked_again(typed, valid):
     assert is_valid_syntax(QUESTIONS["single"], typed) is valid
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

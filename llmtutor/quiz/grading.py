@@ -26,7 +26,7 @@ TRUE_WORDS = {"true", "t", "yes", "y", "1", "对", "正确", "是", "真", "√"
 FALSE_WORDS = {"false", "f", "no", "n", "0", "错", "错误", "否", "假", "×", "✗", "不对", "不是", "不正确", "错的",
                "假的", "错误的", "不"}
 # What may surround a single clear choice: "(C)", "C.", "C)", "选C", "答案是 C", "answer: C".
-CHOICE_WRAPPER = re.compile(r"^(?:选择?|答案是?|答|answer\s*:?)?\s*[(\[（【]?\s*([A-Za-z])\s*[)\]）】]?\s*[.。:：]?$",
+CHOICE_WRAPPER = re.compile(r"^(?:选择?|答案是?|答|answer)?\s*[:：]?\s*[(\[（【]?\s*([A-Za-z])\s*[)\]）】]?\s*[.。:：]?$",
                             re.IGNORECASE)
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?"
