@@ -101,6 +101,18 @@ def test_answers_with_a_trailing_question_mark_are_unsure_and_scheduled_hard(tut
 
 # --- what feedback says -----------------------------------------------------------------------
 
+def test_right_but_unsure_answers_are_counted_in_the_summary(tutor, tmp_path):
+    pack = _pack(tmp_path)
+    right, _ = _letters(tutor, pack)
+    shown = tutor("--content-dir", pack, "quiz", "pack-basics", "--seed", "1", "--count", "1", "--answers", "-",
+                  input=f"{right}?\n")
+    assert "You were unsure, so it comes back sooner." in shown.output
+    assert "Right but unsure: 1." in shown.output
+    zh = tutor("--lang", "zh", "--content-dir", pack, "quiz", "pack-basics", "--seed", "1", "--count", "1",
+               "--answers", "-", input=f"{right}？\n")
+    assert "答对但没把握：1 道" in zh.output
+
+
 def test_a_wrong_choice_gets_its_own_explanation_and_the_section_to_reread(tutor, tmp_path):
     pack = _pack(tmp_path)
     _, wrong = _letters(tutor, pack)

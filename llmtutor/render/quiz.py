@@ -96,6 +96,9 @@ def summary_view(session, course: Course, lang: str, stopped_early: bool) -> Ren
         parts.append(Text(t("quiz_score_partial_note"), style=theme.MUTED))
     if stopped_early:
         parts.append(Text(t("quiz_stopped_early", answered=answered, total=total), style=theme.MUTED))
+    unsure = sum(1 for o in session.outcomes if o.correct and o.confidence == "unsure")
+    if unsure:
+        parts.append(Text(t("quiz_right_but_unsure", count=unsure), style=theme.MUTED))
     by_concept = session.by_concept()
     if by_concept:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
