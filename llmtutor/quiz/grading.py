@@ -220,8 +220,6 @@ def _ordering(text: str) -> list[int] | None:
 def accepted_spellings(question: Question, glossary=None) -> dict[str, str]:
     """{folded spelling: spelling as written} of a short answer, widened by the glossary: when an
     accepted answer names a term, every spelling of that term (id, names, aliases) is accepted."""
-    from llmtutor.course.lookup import normalise
-
     spellings: dict[str, str] = {}
     for lang in ("en", "zh"):
         for answer in question.answer[lang]:
