@@ -74,9 +74,11 @@ def test_a_quiz_answered_key_by_key_then_ctrl_c_keeps_the_answers(tmp_path):
     child.sendline("maybe")  # not an answer of this kind: asked again
     child.expect("try again")
     child.sendline("true")
+    child.expect("Sure\\? s = sure, u = unsure")
+    child.send("s")  # one key press, no Enter
     child.expect("Right|Not quite")
     child.expect("Question 2/4")
-    child.sendline("false")
+    child.sendline("false?")  # a trailing ? says unsure: no key asked
     child.expect("Right|Not quite")
     child.expect("Question 3/4")
     child.sendcontrol("c")
@@ -102,9 +104,32 @@ def test_a_closed_terminal_during_a_quiz_keeps_the_answers(tmp_path):
     child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "5", "--count", "3")
     child.expect("Your answer")
     child.sendline("true")
+    child.expect("Sure")
+    child.send("u")
     child.expect("Question 2/3")
     child.expect("Your answer")
     child.kill(signal.SIGHUP)
     child.expect(pexpect.EOF)
     child.close()
     assert progress(tmp_path)["questions_answered"] == 1
+
+
+def test_confidence_is_a_key_press_and_confident_mistakes_come_first(tmp_path):
+    child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "3", "--count", "2")
+    expected = []
+    for number in (1, 2):
+        child.expect(f"Question {number}/2")
+        child.expect("Your answer")
+        child.sendline("true" if number == 1 else "false")
+        child.expect("Sure\\?")
+        child.send("s" if number == 1 else "u")
+        child.expect("→ (sure|unsure)")
+        expected.append(child.match.group(1))
+        child.expect("Right|Not quite")
+    child.expect("Score: ")
+    assert exit_status(child) == 0
+    assert expected == ["sure", "unsure"]
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path)}
+    rows = json.loads(subprocess.run([sys.executable, "-m", "llmtutor", "export"], capture_output=True, text=True,
+                                     env=env, check=True).stdout)
+    assert [row["confidence"] for row in rows] == ["sure", "unsure"]

@@ -136,7 +136,8 @@ def test_review_answers_due_questions(tutor, monkeypatch):
 
     later = datetime.now(timezone.utc) + timedelta(minutes=5)
     original = review.due_question_ids
-    monkeypatch.setattr(review, "due_question_ids", lambda store, when=None: original(store, later))
+    monkeypatch.setattr(review, "due_question_ids",
+                        lambda store, when=None, askable=None: original(store, later, askable))
     result = tutor.json("review", "--json", "--answers", "-", input="\n\n")
     assert result["total"] == 2
 

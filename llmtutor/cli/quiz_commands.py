@@ -49,7 +49,7 @@ def quiz(
     store = SESSION.store()
     seen, studied = ({}, set()) if seed is not None else (times_seen(store), set(lesson_states(store)))
     questions = choose(course, chosen_topics, count, seed, qtype, seen, studied)
-    _run(course, "quiz", questions, list(topics or []), seed, given, as_json)
+    _run(course, "quiz", questions, list(topics or []), seed, given, as_json, chosen_topics.resolved())
 
 
 def review(
@@ -59,7 +59,7 @@ def review(
 ) -> None:
     import random
 
-    from llmtutor.quiz.review import due_question_ids, upcoming
+    from llmtutor.quiz.review import askable_ids, due_question_ids, upcoming
     from llmtutor.quiz.selection import MAX_COUNT, rebuild
 
     if not 1 <= count <= MAX_COUNT:
@@ -67,16 +67,18 @@ def review(
     course = SESSION.course()
     given = _read_answers(answers) if answers is not None else None
     store = SESSION.store()
-    questions = rebuild(course, due_question_ids(store)[:count], random.Random())
+    askable = askable_ids(course)
+    questions = rebuild(course, due_question_ids(store, askable=askable)[:count], random.Random())
     if not questions:
         if as_json:
-            print_json({"score": 0, "total": 0, "questions": [], "due": 0, "next": _next_json(upcoming(store))})
+            print_json({"score": 0, "total": 0, "questions": [], "due": 0,
+                        "next": _next_json(upcoming(store, askable=askable))})
             return
         from llmtutor.quiz.schedule import due_times
         from llmtutor.quiz.schedule import schedule
         from llmtutor.render.schedule import schedule_view
 
-        console().print(schedule_view(schedule(due_times(store))))
+        console().print(schedule_view(schedule(due_times(store, askable=askable))))
         return
     if not as_json:
         console().print(t("review_due_count", count=len(questions)), style="bold")
@@ -122,14 +124,16 @@ def _read_answers(source: str) -> list[str]:
     return text.splitlines()
 
 
-def _run(course, kind: str, questions, topics: list[str], seed, given: list[str] | None, as_json: bool) -> None:
-    from llmtutor.quiz.session import QuizSession
+def _run(course, kind: str, questions, topics: list[str], seed, given: list[str] | None, as_json: bool,
+         resolved: list[str] | None = None) -> None:
+    from llmtutor.quiz.session import QuizSession, split_confidence
     from llmtutor.render.quiz import feedback_view, question_view, summary_view
 
     if given is not None and len(given) != len(questions):
         raise TutorError("answers_count", exit_code=2, given=len(given), expected=len(questions))
     lang = SESSION.lang
-    session = QuizSession(SESSION.store(), kind, questions, lang, topics, seed)
+    session = QuizSession(SESSION.store(), kind, questions, lang, topics, seed, course=course,
+                          resolved=list(resolved or []))
     session.start()
     # with --json, stdout carries only the JSON; the questions go to stderr
     out = error_console() if as_json else console()
@@ -146,9 +150,12 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
                 out.print()
                 out.print(question_view(presented, number, len(questions), lang))
                 answer = _ask(out, presented)
-            outcome = session.answer(answer)
+            answer, confidence = split_confidence(answer)
+            if given is None and answer and not confidence:
+                confidence = _ask_confidence(out)
+            outcome = session.answer(answer, confidence)
             if not quiet:
-                out.print(feedback_view(outcome, lang))
+                out.print(feedback_view(outcome, lang, course))
     except (KeyboardInterrupt, EOFError):
         stopped_early = True
     finally:
@@ -166,12 +173,33 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
 
 def _ask(out, presented) -> str:
     from llmtutor.quiz.grading import is_valid_syntax
+    from llmtutor.quiz.session import split_confidence
 
     while True:
         answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
-        if not answer.strip() or is_valid_syntax(presented, answer):
+        if not answer.strip() or is_valid_syntax(presented, split_confidence(answer)[0]):
             return answer
         out.print(t("quiz_bad_syntax", hint=_valid_answers(presented)), style="yellow")
+
+
+def _ask_confidence(out) -> str:
+    """One key press after an answer: s (or Enter) sure, u (or ?) unsure. Asked only at a terminal;
+    elsewhere a trailing `?` on the answer says unsure."""
+    from llmtutor.cli.keys import read_key
+
+    if not sys.stdin.isatty():
+        return ""
+    out.print(Text(t("quiz_confidence_prompt"), style="cyan"))
+    while True:
+        key = read_key()
+        if key in ("u", "U", "?"):
+            choice = "unsure"
+            break
+        if key in ("s", "S", "\r", "\n", " ", ""):
+            choice = "sure"
+            break
+    out.print(Text("→ " + t(f"quiz_confidence_{choice}"), style="dim"))
+    return choice
 
 
 def _valid_answers(presented) -> str:
@@ -196,9 +224,9 @@ def progress(
     reset: bool = typer.Option(False, "--reset", help=t("help_opt_reset")),
     yes: bool = typer.Option(False, "--yes", "-y", help=t("help_opt_yes")),
 ) -> None:
-    from llmtutor.quiz.review import count_due, upcoming
+    from llmtutor.quiz.review import askable_ids, count_due, upcoming
     from llmtutor.render.progress import progress_view
-    from llmtutor.store.answers import mastery_by_concept, recent_sessions, totals
+    from llmtutor.store.answers import leeches, mastery_by_concept, recent_sessions, totals
     from llmtutor.store.lessons import lesson_states
 
     course = SESSION.course()
@@ -216,8 +244,12 @@ def progress(
     lessons = [{"id": x.id, "status": states.get(x.id, ("new", 0))[0], "minutes": x.minutes,
                 "last_quiz": {"right": scores[x.id][0], "asked": scores[x.id][1]} if x.id in scores else None}
                for x in course.lessons]
-    mastery = mastery_by_concept(store)
     done = [x for x in lessons if x["status"] == "done"]
+    from llmtutor.quiz.review import content_hash
+
+    mastery = mastery_by_concept(store, {q.id: content_hash(q) for q in course.questions})
+    askable = askable_ids(course)
+    by_id = {q.id: q for q in course.questions}
     data = {
         "lessons": lessons,
         "percent_done": round(100 * len(done) / len(lessons)) if lessons else 0,
@@ -225,17 +257,26 @@ def progress(
         "reading_minutes_total": sum(x["minutes"] for x in lessons),
         "quiz_minutes": round(seconds_in_sessions(store) / 60),
         "questions_answered": answered,
-        "correct": right,
-        "mastery": {concept: {"right": r, "answered": n} for concept, (r, n) in mastery.items()},
+        "correct": _number(right),
+        "mastery": {concept: {"right": _number(r), "answered": n} for concept, (r, n) in mastery.items()},
         "recent_sessions": recent_sessions(store),
-        "due_reviews": count_due(store),
-        "next_reviews": _next_json(upcoming(store)),
-        "schedule": schedule(due_times(store)),
+        "due_reviews": count_due(store, askable=askable),
+        "next_reviews": _next_json(upcoming(store, askable=askable)),
+        "schedule": schedule(due_times(store, askable=askable)),
+        "leeches": [{"id": qid, "failures": n, "lesson": by_id[qid].lesson, "section": by_id[qid].section}
+                    for qid, n in sorted(leeches(store).items()) if qid in by_id],
     }
+    for row in data["recent_sessions"]:
+        row["points"] = _number(row["points"])
     if as_json:
         print_json(data)
         return
     console().print(progress_view(course, data, SESSION.lang))
+
+
+def _number(value: float):
+    """A whole number as an int in JSON, else rounded."""
+    return int(value) if value == int(value) else round(value, 4)
 
 
 def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
@@ -266,19 +307,29 @@ def export(
     import io
     import json
 
-    from llmtutor.store.answers import all_answers
+    from llmtutor.quiz import generated
+    from llmtutor.store.answers import EXPORT_COLUMNS, all_answers
 
     if fmt not in ("json", "csv"):
         raise TutorError("bad_format", exit_code=2, value=fmt)
     rows = all_answers(SESSION.store())
+    try:
+        by_id = {q.id: q for q in SESSION.course().questions}
+    except TutorError:  # broken content must not keep a learner's own data from them
+        by_id = {}
     for row in rows:
         row["correct"] = bool(row["correct"])
+        question = by_id.get(row["question_id"]) or generated.from_id(row["question_id"])
+        # the question as it reads today (content_hash says whether its key is still the one answered)
+        row["question"] = question.prompt.get(SESSION.lang) if question is not None else ""
+        ordered = {name: row[name] for name in EXPORT_COLUMNS}
+        row.clear()
+        row.update(ordered)
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     else:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["id", "session_id", "question_id", "concept", "lesson_id", "qtype",
-                                                    "given", "expected", "correct", "answered_at"])
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
         text = buffer.getvalue()

@@ -29,7 +29,12 @@ def schedule(due_times: list[str], now: datetime | None = None) -> dict:
     return grouped
 
 
-def due_times(store) -> list[str]:
-    """When each review card falls due (UTC, ISO 8601), soonest first; past times are due now."""
-    rows = store.connection.execute("SELECT due FROM review_cards ORDER BY due")
-    return [row["due"] for row in rows]
+def due_times(store, askable: set[str] | None = None) -> list[str]:
+    """When each review card falls due (UTC, ISO 8601), soonest first; past times are due now.
+
+    With `askable` (`quiz.review.askable_ids(course)`), only cards of questions the loaded course
+    can ask: a removed question's card is neither counted nor scheduled.
+    """
+    from llmtutor.quiz.review import _cards
+
+    return [due for _, due in _cards(store, askable)]

@@ -19,9 +19,8 @@ from llmtutor.course.schema import QUESTION_TYPES
 
 GENERATED = "generated"
 MAX_COUNT = 200
-# Concepts whose quizzes mix in computed exercises.
-COMPUTED_CONCEPTS = {"attention", "self-attention", "softmax", "scaled-dot-product-attention", "causal-mask",
-                     "query-key-value", "multi-head-attention"}
+# Concepts whose quizzes mix in computed exercises (besides those the exercises check).
+COMPUTED_CONCEPTS = {"attention", "self-attention", "query-key-value"}
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,23 @@ class Topics:
         return question.lesson in self.lessons or question.concept in self.concepts
 
     @property
+    def computed_kinds(self) -> tuple[str, ...]:
+        """The kinds of computed exercise this quiz mixes in: all of them for a whole-course quiz,
+        else those of the lessons and concepts named."""
+        if not self.lessons and not self.concepts:
+            return generated.KINDS
+        if self.concepts & COMPUTED_CONCEPTS:
+            return tuple(k for k in generated.KINDS if generated.LESSON[k] == "attention")
+        return tuple(k for k in generated.KINDS
+                     if generated.LESSON[k] in self.lessons or generated.CONCEPT[k] in self.concepts)
+
+    @property
     def wants_computed(self) -> bool:
-        return "attention" in self.lessons or bool(self.concepts & COMPUTED_CONCEPTS)
+        return bool(self.computed_kinds)
+
+    def resolved(self) -> list[str]:
+        """What the topics named, as stored with a session: `lesson:ID` and `term:ID`."""
+        return [f"lesson:{x}" for x in sorted(self.lessons)] + [f"term:{x}" for x in sorted(self.concepts)]
 
 
 def resolve_topics(course: Course, names: list[str]) -> Topics:
@@ -80,30 +94,34 @@ def choose(course: Course, topics: Topics, count: int, seed: int | None, qtype: 
         return [present(q, rng) for q in generated.fresh(count, rng)]
     pool = sorted((q for q in course.questions if topics.matches(q) and (qtype is None or q.type == qtype)),
                   key=lambda q: q.id)
-    computed = count // 4 if qtype is None and topics.wants_computed else 0
+    kinds = topics.computed_kinds if qtype is None else ()
+    no_topic = not topics.lessons and not topics.concepts
+    if seed is None and no_topic and studied:  # a whole-course quiz computes what was studied
+        kinds = tuple(k for k in kinds if generated.LESSON[k] in studied)
+    computed = count // 4 if kinds else 0
     if not pool and not computed:
         raise TutorError("no_questions", exit_code=1)
     rng.shuffle(pool)
     if seed is None:
         seen = seen or {}
         studied = studied or set()
-        no_topic = not topics.lessons and not topics.concepts
         # stable sort: unseen first, then (without topics) studied lessons first; random within ties
         pool.sort(key=lambda q: (seen.get(q.id, 0), no_topic and bool(studied) and q.lesson not in studied))
     from_pool = min(len(pool), count - computed)
     chosen = pool[:from_pool]
-    if qtype is None and topics.wants_computed:
-        chosen += generated.fresh(count - from_pool, rng)
+    if kinds:
+        chosen += generated.fresh(count - from_pool, rng, kinds)
     rng.shuffle(chosen)
     return [present(q, rng) for q in chosen]
 
 
 def rebuild(course: Course, question_ids: list[str], rng: random.Random) -> list[Presented]:
-    """Questions by id (course or generated), for review; unknown ids are skipped."""
+    """Questions by card id, for review: the course's, or a fresh exercise of a computed skill;
+    unknown ids are skipped."""
     by_id = {q.id: q for q in course.questions}
     result = []
     for qid in question_ids:
-        question = by_id.get(qid) or generated.from_id(qid)
+        question = by_id.get(qid) or generated.from_id(qid, rng)
         if question is not None:
             result.append(present(question, rng))
     return result

@@ -14,6 +14,25 @@ from llmtutor.render.course_map import lessons_table
 from llmtutor.render.safe_text import visible
 
 
+def _points(value) -> str:
+    from llmtutor.quiz.session import points_text
+
+    return points_text(float(value))
+
+
+def resolved_topics(course: Course, row: dict, lang: str) -> str:
+    """What a session's topics named (lesson titles, term names), else the topics as typed."""
+    names = []
+    for item in (row.get("resolved_topics") or "").split():
+        kind, _, ident = item.partition(":")
+        found = course.lesson(ident) if kind == "lesson" else course.term(ident)
+        if found is None:
+            names.append(ident)
+        else:
+            names.append(found.title.get(lang) if kind == "lesson" else found.name.get(lang))
+    return visible(", ".join(names) if names else (row.get("topics") or ""))
+
+
 def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
     statuses = {x["id"]: x["status"] for x in data["lessons"]}
     done = sum(1 for s in statuses.values() if s == "done")
@@ -28,7 +47,7 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
                          total=len(statuses)))),
         Paragraph(Text(t("progress_time", reading=data["reading_minutes_done"],
                          reading_total=data["reading_minutes_total"], quizzes=data["quiz_minutes"]))),
-        Paragraph(Text(t("progress_answers", answered=data["questions_answered"], right=data["correct"]))),
+        Paragraph(Text(t("progress_answers", answered=data["questions_answered"], right=_points(data["correct"])))),
         Text(""),
         schedule_view(data["schedule"]),
         Text(""),
@@ -56,7 +75,7 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
             bar = Text("█" * filled + "░" * (10 - filled),
                        style=theme.GOOD if filled >= 8 else (theme.WARN if filled >= 5 else theme.BAD))
             table.add_row(Paragraph(Text(visible(term.name.get(lang)) if term else visible(concept))),
-                          f"{right}/{answered}", bar)
+                          f"{_points(right)}/{answered}", bar)
         parts += [Text(""), Text(t("progress_mastery"), style="bold"),
                   Paragraph(Text(t("progress_mastery_counts"), style="dim")), table]
     else:
@@ -70,8 +89,24 @@ def progress_view(course: Course, data: dict, lang: str) -> RenderableType:
         for row in data["recent_sessions"]:
             when = row["started_at"][:16].replace("T", " ")
             table.add_row(when[5:] if this_year(when) else when, _kind(row["kind"]),
-                          Paragraph(Text(visible(row["topics"] or "–"))), f"{row['score']}/{row['total']}")
+                          Paragraph(Text(resolved_topics(course, row, lang) or "–")),
+                          f"{_points(row.get('points', row['score']))}/{row['total']}")
         parts += [Text(""), Text(t("progress_recent"), style="bold"), table]
+    if data.get("leeches"):
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                      title=t("progress_leeches"), title_justify="left", title_style="bold")
+        table.add_column(t("col_question"), ratio=2, overflow="fold")
+        table.add_column(t("col_reread"), ratio=2, overflow="fold")
+        by_id = {q.id: q for q in course.questions}
+        from llmtutor.render.quiz import reread_hint
+
+        for leech in data["leeches"]:
+            question = by_id.get(leech["id"])
+            if question is None:
+                continue
+            prompt = visible(question.prompt.get(lang)).replace("\n", " ")
+            table.add_row(prompt if len(prompt) <= 80 else prompt[:79] + "…", reread_hint(course, question, lang))
+        parts += [Text(""), table]
     return Measured(Group(*parts))
 
 

@@ -65,6 +65,23 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX review_cards_by_due ON review_cards(due);
     """,
+    # 3: what was shown and chosen, how sure, how much credit; the question's content hash; what a
+    # session's topics resolved to; computed exercises reviewed as one card per skill
+    """
+    ALTER TABLE answers ADD COLUMN shown_order TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN picked TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN confidence TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN score REAL NOT NULL DEFAULT 0;
+    UPDATE answers SET score = correct;
+    ALTER TABLE review_cards ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE quiz_sessions ADD COLUMN resolved_topics TEXT NOT NULL DEFAULT '';
+    INSERT OR IGNORE INTO review_cards (question_id, card_json, due, updated_at)
+        SELECT 'gen-' || substr(question_id, 5, instr(substr(question_id, 5), '-') - 1), card_json, MIN(due), updated_at
+        FROM review_cards WHERE question_id GLOB 'gen-*-[0-9]*'
+        GROUP BY substr(question_id, 5, instr(substr(question_id, 5), '-') - 1);
+    DELETE FROM review_cards WHERE question_id GLOB 'gen-*-[0-9]*';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
