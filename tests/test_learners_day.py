@@ -195,6 +195,8 @@ def test_a_quiz_stopped_early_never_says_everything_right(tmp_path, tutor):
     child.expect("Question 1/3")
     child.expect("Your answer")
     child.sendline(expected)
+    child.expect("s = sure, u = unsure")
+    child.send("s")  # the confidence key after each answer
     child.expect("Right")
     child.expect("Question 2/3")
     child.sendcontrol("c")

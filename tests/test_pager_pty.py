@@ -105,7 +105,7 @@ def test_the_end_of_a_section_offers_one_optional_check(tmp_path):
 
     from packs import QUIZ, write_pack
 
-    quiz = QUIZ.replace("    concept: pack-term\n", "    concept: pack-term\n    section: first\n")
+    quiz = QUIZ if "section: first" in QUIZ else QUIZ.replace("    concept: pack-term\n", "    concept: pack-term\n    section: first\n")
     pack = write_pack(tmp_path / "pack", quiz=quiz)
     env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
            "LLMTUTOR_LANG": "en", "LLMTUTOR_CACHE": str(tmp_path / "cache")}

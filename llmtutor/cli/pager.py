@@ -146,7 +146,7 @@ class LessonReader:
         """
         import random
 
-        from llmtutor.quiz.grading import is_correct, is_valid_syntax, present
+        from llmtutor.quiz.grading import grade, is_valid_syntax, present
         from llmtutor.quiz.session import Outcome
         from llmtutor.render.quiz import feedback_view, question_view
 
@@ -171,7 +171,7 @@ class LessonReader:
         if not given:
             return
         expected = presented.expected(lang)
-        out.print(feedback_view(Outcome(presented, given, expected, is_correct(presented, given)), lang))
+        out.print(feedback_view(Outcome(presented, given, expected, grade(presented, given, SESSION.course())), lang))
         out.print(_notice(t("check_continue"), "dim"))
         read_key()
 
