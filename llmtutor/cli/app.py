@@ -31,23 +31,26 @@ class TutorGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from llmtutor.cli import output
+
+        output.reset()
         click_exception = _click_exception_class()
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except TutorError as err:
             report_error(err)
-            sys.exit(err.exit_code)
+            code = err.exit_code
         except click_exception as err:
             report_usage_error(err)
-            sys.exit(err.exit_code)
+            code = err.exit_code
         except (typer.Abort, KeyboardInterrupt, EOFError):
-            sys.exit(130)
+            code = 130
         except Exception as err:  # a bug: say so in one line, keep the details in a file
             if os.environ.get("LLMTUTOR_DEBUG"):
                 raise
             report_internal_error(err)
-            sys.exit(70)
-        sys.exit(code if isinstance(code, int) else 0)
+            code = 70
+        sys.exit(_settle_output(code if isinstance(code, int) else 0))
 
     def format_help(self, ctx: typer.Context, formatter) -> None:
         from llmtutor.cli.help import print_help
@@ -79,9 +82,6 @@ class TutorGroup(TyperGroup):
             _leave_quietly(ctx)
         except EOFError:
             _leave_quietly(ctx)
-        except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(0)
         finally:
             SESSION.close()
 
@@ -93,6 +93,18 @@ class TutorCommand(TyperCommand):
         from llmtutor.cli.help import print_help
 
         print_help(self, ctx)
+
+
+def _settle_output(code: int) -> int:
+    """The exit status once the output is flushed: a write that failed (other than a pipe its
+    reader closed, which is a normal way to stop reading) is one line on stderr and exit 1."""
+    from llmtutor.cli import output
+
+    failure = output.settle()
+    if failure and code == 0:
+        report_error(TutorError("output_failed", exit_code=1, detail=failure))
+        return 1
+    return code
 
 
 def _leave_quietly(ctx: typer.Context) -> None:
@@ -119,11 +131,12 @@ def report_internal_error(err: Exception) -> None:
 
     from llmtutor.cli.state import error_console
     from llmtutor.course.cache import cache_dir
+    from llmtutor.files import write_atomically
 
     where = cache_dir() / "last-error.txt"
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
-        where.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+        write_atomically(where, "".join(traceback.format_exception(err)).encode("utf-8"))
     except OSError:
         where = None
     line = Text(label("error_prefix"), style="bold red")
@@ -137,6 +150,7 @@ def report_usage_error(err) -> None:
 
     from llmtutor.cli.state import error_console
     from llmtutor.cli.usage_errors import usage_error_text
+    from llmtutor.render.safe_text import shown
 
     ctx = getattr(err, "ctx", None)
     if ctx is not None:
@@ -145,7 +159,7 @@ def report_usage_error(err) -> None:
         named = _commands_for(sys.argv[1:])
         command = f"llmtutor {named[0]}" if len(named) == 1 else "llmtutor"
     line = Text(label("error_prefix"), style="bold red")
-    line.append(usage_error_text(err).replace("\n", " "))
+    line.append(shown(usage_error_text(err).replace("\n", " "), 400))
     line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
     error_console().print(line, soft_wrap=True)
 
@@ -164,6 +178,8 @@ def _global_options_first(args: list[str]) -> list[str]:
         if name in GLOBAL_OPTIONS_WITH_VALUE:
             if "=" in arg:
                 front.append(arg)
+            elif index + 1 == len(args):  # `lessons --content-dir`: never take a word before it as its value
+                raise TutorError("usage_option_needs_value", exit_code=2, name=arg)
             else:
                 front += args[index:index + 2]
                 index += 1
@@ -203,7 +219,10 @@ def _commands_for(argv: list[str] | None) -> list[str]:
     """The commands to register for this command line (all of them for help or a typo)."""
     if argv is None:
         return list(COMMAND_MODULES)
-    words = _global_options_first(list(argv))
+    try:
+        words = _global_options_first(list(argv))
+    except TutorError:  # worded when the line is parsed
+        return list(COMMAND_MODULES)
     index = 0
     while index < len(words) and words[index].startswith("-"):
         index += 1 if "=" in words[index] or words[index] not in GLOBAL_OPTIONS_WITH_VALUE else 2
@@ -245,10 +264,10 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
         version: bool = typer.Option(False, "--version", help=t("help_opt_version")),
     ) -> None:
         from llmtutor import __version__
-        from llmtutor.cli.state import SESSION
+        from llmtutor.cli.state import SESSION, console
 
         if version:
-            typer.echo(f"llmtutor {__version__}")
+            console().print(f"llmtutor {__version__}")
             raise typer.Exit(0)
         SESSION.reset(list(content_dir or []))
         if ctx.invoked_subcommand is None:
@@ -279,7 +298,14 @@ def app_for(argv: list[str]) -> typer.Typer:
 
 
 def _hang_up(signum, frame) -> None:
-    """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved."""
+    """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved.
+
+    Nothing can be shown any more: what is still written (the summary) goes to /dev/null instead
+    of failing on the dead terminal, and the exit status is 130 as for Ctrl-C.
+    """
+    from llmtutor.cli import output
+
+    output.hung_up()
     raise KeyboardInterrupt
 
 

@@ -35,7 +35,7 @@ class LocatedList(list):
 class YamlProblem(Exception):
     """The document cannot be read; `line` is 1-based (0 when unknown); `key` a message key."""
 
-    def __init__(self, line: int, key: str, **params: object) -> None:
+    def __init__(self, line: int, key: str, /, **params: object) -> None:  # params may be named anything
         super().__init__(key)
         self.line = line
         self.key = key

@@ -36,6 +36,7 @@ class QuizSession:
     outcomes: list[Outcome] = field(default_factory=list)
     save_errors: list[str] = field(default_factory=list)
     session_id: int | None = None
+    unsaved: int = 0  # answers that could not be stored
 
     def start(self) -> None:
         from llmtutor.store.answers import start_session
@@ -55,13 +56,24 @@ class QuizSession:
         given = (given or "").strip()
         outcome = Outcome(presented, given, presented.expected(self.lang), is_correct(presented, given))
         self.outcomes.append(outcome)
-        try:
-            card_json, due = next_card(self.store, q.id, outcome.correct)
-            record_answer(self.store, self.session_id,
-                          AnswerRecord(q.id, q.concept, q.lesson, q.type, given, outcome.expected, outcome.correct),
-                          card_json, due)
-        except sqlite3.Error as err:
-            self.save_errors.append(str(err))
+        record = AnswerRecord(q.id, q.concept, q.lesson, q.type, given, outcome.expected, outcome.correct)
+        for attempt in range(2):
+            try:
+                card_json, due = next_card(self.store, q.id, outcome.correct)
+                record_answer(self.store, self.session_id, record, card_json, due)
+                break
+            except sqlite3.IntegrityError as err:
+                # `progress --reset` in another terminal erased this session's row: start a new one
+                if attempt == 0 and self.session_id is not None:
+                    self.session_id = None
+                    self.start()
+                    if self.session_id is not None:
+                        continue
+                self.save_errors.append(str(err))
+            except sqlite3.Error as err:
+                self.save_errors.append(str(err))
+            self.unsaved += 1
+            break
         return outcome
 
     def finish(self) -> None:

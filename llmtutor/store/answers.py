@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmtutor.store.db import Store, now_utc
+from llmtutor.store.db import Store, now_utc, well_typed
 
 
 @dataclass(frozen=True)
@@ -51,21 +51,33 @@ def finish_session(store: Store, session_id: int) -> None:
         db.execute("UPDATE quiz_sessions SET finished_at = ? WHERE id = ?", (now_utc(), session_id))
 
 
+# What a readable answer row holds; others (a file edited by hand) are skipped, and counted.
+_ANSWER_TYPES = {"question_id": str, "concept": str, "lesson_id": str, "qtype": str, "given": str,
+                 "expected": str, "correct": int, "answered_at": str}
+_GOOD_ANSWER = ("typeof(question_id) = 'text' AND typeof(concept) = 'text' AND typeof(correct) = 'integer'"
+                " AND correct IN (0, 1)")
+
+
 def times_seen(store: Store) -> dict[str, int]:
-    rows = store.connection.execute("SELECT question_id, COUNT(*) AS n FROM answers GROUP BY question_id")
+    rows = store.connection.execute(
+        f"SELECT question_id, COUNT(*) AS n FROM answers WHERE {_GOOD_ANSWER} GROUP BY question_id")
     return {row["question_id"]: row["n"] for row in rows}
 
 
 def totals(store: Store) -> tuple[int, int]:
-    row = store.connection.execute("SELECT COUNT(*) AS n, COALESCE(SUM(correct), 0) AS right FROM answers").fetchone()
+    row = store.connection.execute(
+        f"""SELECT COALESCE(SUM({_GOOD_ANSWER}), 0) AS n, COALESCE(SUM(CASE WHEN {_GOOD_ANSWER} THEN correct END), 0)
+            AS right, COUNT(*) AS seen FROM answers""").fetchone()
+    if row["seen"] > row["n"]:
+        store.skip("answers", row["seen"] - row["n"])
     return int(row["n"]), int(row["right"])
 
 
 def mastery_by_concept(store: Store) -> dict[str, tuple[int, int]]:
     """{concept: (right, answered)} counting each question's latest answer only."""
     rows = store.connection.execute(
-        """SELECT concept, SUM(correct) AS right, COUNT(*) AS n FROM answers a
-           WHERE id = (SELECT MAX(id) FROM answers b WHERE b.question_id = a.question_id)
+        f"""SELECT concept, SUM(correct) AS right, COUNT(*) AS n FROM answers a
+           WHERE {_GOOD_ANSWER} AND id = (SELECT MAX(id) FROM answers b WHERE b.question_id = a.question_id)
            GROUP BY concept ORDER BY concept""")
     return {row["concept"]: (int(row["right"]), int(row["n"])) for row in rows}
 
@@ -73,14 +85,15 @@ def mastery_by_concept(store: Store) -> dict[str, tuple[int, int]]:
 def recent_sessions(store: Store, limit: int = 5) -> list[dict]:
     rows = store.connection.execute(
         "SELECT id, kind, topics, started_at, score, total FROM quiz_sessions ORDER BY id DESC LIMIT ?", (limit,))
-    return [dict(row) for row in rows]
+    return well_typed(store, rows, "quiz_sessions", id=int, kind=str, topics=str, started_at=str, score=int,
+                      total=int)
 
 
 def all_answers(store: Store) -> list[dict]:
     rows = store.connection.execute(
         """SELECT a.id, a.session_id, a.question_id, a.concept, a.lesson_id, a.qtype, a.given, a.expected,
                   a.correct, a.answered_at FROM answers a ORDER BY a.id""")
-    return [dict(row) for row in rows]
+    return well_typed(store, rows, "answers", id=int, session_id=(int, type(None)), **_ANSWER_TYPES)
 
 
 def reset_answers(store: Store, lesson_id: str | None = None) -> None:
