@@ -57,6 +57,9 @@ class TutorGroup(TyperGroup):
 
         print_help(self, ctx)
 
+    def get_help_option(self, ctx: typer.Context):
+        return _printing_help(self, super().get_help_option(ctx))
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
 
@@ -93,6 +96,22 @@ class TutorCommand(TyperCommand):
         from llmtutor.cli.help import print_help
 
         print_help(self, ctx)
+
+    def get_help_option(self, ctx: typer.Context):
+        return _printing_help(self, super().get_help_option(ctx))
+
+
+def _printing_help(command, option):
+    """--help that prints our page and stops, without Click echoing (an empty) text after it: that
+    write would meet a pipe already closed by its reader (`--help | head -1`) and exit 1."""
+    if option is not None:
+        def show_help(ctx, param, value):
+            if value and not ctx.resilient_parsing:
+                command.format_help(ctx, None)
+                ctx.exit(0)
+
+        option.callback = show_help
+    return option
 
 
 def _settle_output(code: int) -> int:
