@@ -120,6 +120,8 @@ def _settle_output(code: int) -> int:
     from llmtutor.cli import output
 
     failure = output.settle()
+    if output.was_hung_up():  # the terminal was closed: stopped, as with Ctrl-C
+        return 130 if code == 0 else code
     if failure and code == 0:
         report_error(TutorError("output_failed", exit_code=1, detail=failure))
         return 1
@@ -316,24 +318,14 @@ def app_for(argv: list[str]) -> typer.Typer:
     return create_app(argv)
 
 
-def _hang_up(signum, frame) -> None:
-    """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved.
-
-    Nothing can be shown any more: what is still written (the summary) goes to /dev/null instead
-    of failing on the dead terminal, and the exit status is 130 as for Ctrl-C.
-    """
-    from llmtutor.cli import output
-
-    output.hung_up()
-    raise KeyboardInterrupt
-
-
 def run() -> None:
     """Console-script entry point."""
     import signal
 
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, _hang_up)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal ends the tutor like Ctrl-C, answers kept
+        from llmtutor.cli.output import hang_up
+
+        signal.signal(signal.SIGHUP, hang_up)
     app = app_for(sys.argv[1:])
     try:
         app(prog_name="llmtutor")

@@ -19,6 +19,7 @@ import errno
 import os
 import re
 import sys
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.segment import Segment
@@ -153,11 +154,35 @@ def reset() -> None:
         state.reset()
 
 
-def hung_up() -> None:
-    """The terminal was closed: whatever is still written goes nowhere, quietly."""
+_TERMINAL = {"reading": False, "hung_up": False}
+
+
+@contextmanager
+def reading_input():
+    """Around every wait for the learner's keys: a hang-up then stops the wait (KeyboardInterrupt)."""
+    if _TERMINAL["hung_up"]:
+        raise EOFError
+    _TERMINAL["reading"] = True
+    try:
+        yield
+    finally:
+        _TERMINAL["reading"] = False
+
+
+def hang_up(signum=None, frame=None) -> None:
+    """SIGHUP: the terminal was closed. Whatever is still written goes nowhere, quietly; a wait for
+    keys ends at once; anything else (storing the last answer, finishing the session) runs to its
+    end, never cut in the middle, and the tutor then exits 130."""
+    _TERMINAL["hung_up"] = True
     for name, state in STATES.items():
         state.reader_gone = True
         _silence(name)
+    if _TERMINAL["reading"]:
+        raise KeyboardInterrupt
+
+
+def was_hung_up() -> bool:
+    return _TERMINAL["hung_up"]
 
 
 def settle() -> str:

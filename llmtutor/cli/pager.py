@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from llmtutor.cli.keys import BACK, NEXT, QUIT, pager_action, read_key
+from llmtutor.cli.output import reading_input
 from llmtutor.cli.state import SESSION, console, warn
 from llmtutor.i18n import t
 from llmtutor.render.lesson import lesson_keys_hint, lesson_page, page_count
@@ -58,7 +59,8 @@ def screenful(out, page, part: int, title: str, number: int, total: int, last_hi
     out.print(Text(t("screen_keys_more"), style="dim") if part < len(parts) - 1 else last_hint)
     action = None
     while action is None:
-        action = pager_action(read_key())
+        with reading_input():
+            action = pager_action(read_key())
     return part, len(parts), action
 
 

@@ -155,10 +155,12 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
 
 
 def _ask(out, presented) -> str:
+    from llmtutor.cli.output import reading_input
     from llmtutor.quiz.grading import is_valid_syntax
 
     while True:
-        answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
+        with reading_input():
+            answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
         if len(answer) > MAX_ANSWER_CHARS:
             out.print(t("quiz_answer_too_long", limit=MAX_ANSWER_CHARS), style="yellow")
         elif not answer.strip() or is_valid_syntax(presented, answer):

@@ -88,6 +88,21 @@ def data_home() -> Path:
     return user_data_dir()
 
 
+@contextmanager
+def _signals_held():
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGHUP, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @dataclass
 class Store:
     """An open progress store. `notice` is a message key to show the learner, or ''."""
@@ -106,15 +121,20 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        """One write transaction: BEGIN IMMEDIATE takes the write lock up front."""
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            self.connection.rollback()
-            raise
-        else:
-            self.connection.commit()
+        """One write transaction: BEGIN IMMEDIATE takes the write lock up front.
+
+        Ctrl-C and a closed terminal (SIGINT, SIGHUP) wait until it is committed: a signal never
+        undoes the answer being saved (they arrive, and stop the tutor, right after).
+        """
+        with _signals_held():
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.rollback()
+                raise
+            else:
+                self.connection.commit()
 
     def close(self) -> None:
         try:
