@@ -128,8 +128,8 @@ class SafeConsole(Console):
 
     def _render_buffer(self, buffer) -> str:
         return super()._render_buffer(
-            segment if segment.control else Segment(visible(segment.text), segment.style)
-            for segment in buffer)
+            segment if segment.control or segment.text.isprintable() or segment.text == "\n"
+            else Segment(visible(segment.text), segment.style) for segment in buffer)
 
     def on_broken_pipe(self) -> None:  # GuardedStream already handled it; never exit from here
         self.quiet = True
@@ -194,7 +194,8 @@ def settle() -> str:
     return STATES["stdout"].failure
 
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+# What json.dumps leaves raw but a terminal may obey: DEL, C1 controls (CSI), bidi and other format marks.
+_UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 
 
 def json_text(data: object) -> str:
@@ -202,4 +203,6 @@ def json_text(data: object) -> str:
     import json
 
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+    if not text.isascii():
+        text = re.sub(_UNSAFE_IN_JSON, lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text + "\n"
