@@ -231,6 +231,30 @@ class Fixtures:
             (path / f"{name}.pickle").write_bytes(pickle.dumps(planted))
         return path
 
+    def make_home_fifo(self, path):
+        path.mkdir()
+        os.mkfifo(path / "progress.db")
+        return path
+
+    def make_home_folder_store(self, path):
+        (path / "progress.db").mkdir(parents=True)
+        return path
+
+    def make_answers_folder(self, path):
+        path.mkdir()
+        return path
+
+    def make_pack_huge_no_comment(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "huge.yaml").write_text("- " + "x" * 30_000_000 + "\n")
+        return pack
+
+    def make_home_escape_in_name(self, path):
+        """A home under a file whose name holds an escape: unwritable, and named in the notice."""
+        blocker = self.root / "\x1b[2Jblock"
+        blocker.write_text("a file, not a folder")
+        return blocker / "home"
+
     def make_home_locked(self, path):
         from llmtutor.store.db import open_store
 

@@ -135,11 +135,16 @@ class SafeConsole(Console):
         self.quiet = True
 
 
+MAX_WIDTH = 1000  # wider than any screen; a larger COLUMNS would only make Rich lay out for minutes
+
+
 def _width() -> int | None:
-    """COLUMNS as Rich reads it, unless it is not a usable width (0, negative, not a number)."""
+    """COLUMNS as Rich reads it, unless it is not a usable width (0, not a number, absurdly wide)."""
     value = os.environ.get("COLUMNS", "").strip()
     if value and (not value.isdigit() or int(value) < 1):
         return 80
+    if value and int(value) > MAX_WIDTH:
+        return MAX_WIDTH
     return None
 
 

@@ -127,10 +127,14 @@ def read_file(item: ContentFile, problems: list[Problem], parsed: ParsedFiles | 
         if not item.path.resolve().is_relative_to(item.pack_root):
             problems.append(Problem(item.shown_as, 0, "path_outside_pack"))
             return None
+    from llmtutor.course.located import MAX_FILE_BYTES
     from llmtutor.files import NotARegularFile, read_regular_file
 
     try:
-        raw = read_regular_file(item.path)  # a FIFO would block the read forever
+        raw = read_regular_file(item.path, limit=MAX_FILE_BYTES)  # a FIFO would block the read forever
+        if len(raw) > MAX_FILE_BYTES:  # never read a huge file whole
+            problems.append(Problem(item.shown_as, 0, "yaml_too_big", {"limit": MAX_FILE_BYTES // 1000}))
+            return None
     except NotARegularFile:
         problems.append(Problem(item.shown_as, 0, "file_not_regular"))
         return None

@@ -6,6 +6,10 @@ YAML parser, so values kept in the cache load without it.
 from __future__ import annotations
 
 
+# The largest content file read: a bigger one is refused before it is read whole.
+MAX_FILE_BYTES = 2_000_000
+
+
 class LocatedMap(dict):
     """A mapping with `line` (1-based) and `key_lines` {key: line of its value}."""
 

@@ -309,6 +309,8 @@ def open_store(home: Path | None = None) -> Store:
     except OSError:
         return _memory_store("store_unwritable", path=str(home))
     path = home / DB_NAME
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: would block forever
+        return _memory_store("store_unwritable", path=str(path))
     home_writable = os.access(home, os.W_OK | os.X_OK)
     if path.exists() and (not home_writable or not os.access(path, os.W_OK)):
         if os.access(path, os.R_OK):
