@@ -358,3 +358,16 @@ def test_a_huge_answer_at_the_prompt_is_refused_at_once(tmp_path):
     child.expect("Score")
     assert exit_status(child) == 0
     assert answered(tmp_path) == 1
+
+
+# (found) the heatmap export is written like every other file
+
+def test_a_heatmap_export_replaces_a_planted_link_not_its_target(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    picture = tmp_path / "pic.svg"
+    picture.symlink_to(victim)
+    result = run(tmp_path / "home", "attention", "a b", "--export", str(picture))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "precious"
+    assert not picture.is_symlink() and picture.read_text().startswith("<svg")
