@@ -371,3 +371,45 @@ def test_a_heatmap_export_replaces_a_planted_link_not_its_target(tmp_path):
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "precious"
     assert not picture.is_symlink() and picture.read_text().startswith("<svg")
+
+
+def _waiting_on(path: Path) -> int:
+    """How many processes wait for an flock on `path` (from /proc/locks: blocked requests, '->')."""
+    inode = path.stat().st_ino
+    # e.g. "1: -> FLOCK  ADVISORY  WRITE 6718 fe:00:2162891 0 EOF"
+    return sum(1 for line in Path("/proc/locks").read_text().splitlines()
+               if "->" in line and line.split()[-3].endswith(f":{inode}"))
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks to see who waits")
+def test_tutors_that_all_found_the_store_corrupt_move_it_aside_only_once(tmp_path):
+    """The race made certain: every tutor has found the file corrupt and waits for the lock before
+    any of them may move it. Only the first moves it; the others use the fresh store it made."""
+    import fcntl
+    import time
+
+    home = tmp_path / "home"
+    home.mkdir()
+    corrupt = b"not sqlite " * 500
+    (home / "progress.db").write_bytes(corrupt)
+    lock = home / "progress.db.lock"
+    holder = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("\n")
+    command = [*TUTOR, "quiz", "--type", "generated", "--count", "1", "--answers", str(answers)]
+    workers = [subprocess.Popen(command + ["--seed", str(n)], env=_env(home), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE) for n in range(4)]
+    deadline = time.monotonic() + 120
+    while _waiting_on(lock) < len(workers):
+        assert time.monotonic() < deadline, Path("/proc/locks").read_text()
+        assert all(worker.poll() is None for worker in workers)
+        time.sleep(0.05)  # polling for a condition, not timing anything
+    os.close(holder)
+    outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers), [err for _, err in outputs]
+    aside = list(home.glob("progress.db.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == corrupt
+    assert sum(b"moved aside" in err for _, err in outputs) == 1
+    assert answered(home) == 4
+    assert_sound(home)
