@@ -137,8 +137,8 @@ class Fixtures:
         from llmtutor.course.loader import load_course
 
         ids = [q.id for q in load_course().course.questions]
-        return self._store(path, *[("INSERT INTO review_cards VALUES (?, '{not json', '2020-01-01T00:00:00+00:00', 'x')",
-                                    (qid,)) for qid in ids])
+        bad_card = "INSERT INTO review_cards VALUES (?, '{not json', '2020-01-01T00:00:00+00:00', 'x')"
+        return self._store(path, *[(bad_card, (qid,)) for qid in ids])
 
     def make_home_bad_answer(self, path):
         return self._store(path, "INSERT INTO answers (question_id, qtype, given, expected, correct, answered_at) "

@@ -203,6 +203,14 @@ def test_an_ascii_terminal_degrades_the_output_never_the_answers(tmp_path):
     assert answered(tmp_path) == 2
 
 
+def test_keys_an_ascii_terminal_cannot_hold_are_an_answer_not_a_crash(tmp_path):
+    """(found) Typed answers, not --answers: read through the terminal's declared encoding."""
+    result = run(tmp_path, "quiz", "--type", "short", "--seed", "1", "--count", "1", input="注意\n".encode(),
+                 PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert answered(tmp_path) == 1
+
+
 def test_invalid_utf8_on_stdin_answers_is_exit_2(tmp_path):
     result = run(tmp_path, "quiz", "attention", "--seed", "1", "--count", "1", "--answers", "-", input=b"\xff\n")
     assert result.returncode == 2

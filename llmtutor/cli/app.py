@@ -322,9 +322,10 @@ def run() -> None:
     """Console-script entry point."""
     import signal
 
-    if hasattr(signal, "SIGHUP"):  # a closed terminal ends the tutor like Ctrl-C, answers kept
-        from llmtutor.cli.output import hang_up
+    from llmtutor.cli.output import hang_up, tolerant_stdin
 
+    tolerant_stdin()
+    if hasattr(signal, "SIGHUP"):  # a closed terminal ends the tutor like Ctrl-C, answers kept
         signal.signal(signal.SIGHUP, hang_up)
     app = app_for(sys.argv[1:])
     try:

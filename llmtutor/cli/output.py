@@ -153,6 +153,19 @@ def make_console(stderr: bool = False) -> Console:
     return SafeConsole(file=STDERR if stderr else STDOUT, highlight=False, markup=False, width=_width())
 
 
+def tolerant_stdin() -> None:
+    """Keys typed in a terminal whose declared encoding cannot hold them (PYTHONIOENCODING=ascii)
+    become replacement characters, never an error: UTF-8 where ASCII was declared (a superset)."""
+    stdin = sys.stdin
+    if stdin is None or not hasattr(stdin, "reconfigure"):
+        return
+    ascii_only = (stdin.encoding or "").lower().replace("-", "_") in ("ascii", "us_ascii", "ansi_x3.4_1968")
+    try:
+        stdin.reconfigure(encoding="utf-8" if ascii_only else None, errors="replace")
+    except (OSError, ValueError):
+        pass
+
+
 def reset() -> None:
     """A new command starts (tests run many in one process)."""
     for state in STATES.values():

@@ -239,7 +239,11 @@ def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
     from llmtutor.store.answers import reset_answers
     from llmtutor.store.lessons import reset_lessons
 
+    import sqlite3
+
     lesson = find_lesson(course, lesson_name) if lesson_name else None
+    if not store.writable:  # a read-only file, or a stand-in: erasing it would erase nothing real
+        raise TutorError("reset_not_saved", exit_code=1, detail=str(store.path or "-"))
     question = t("reset_confirm_lesson", id=lesson.id) if lesson else t("reset_confirm_all")
     if not yes:
         try:
@@ -249,10 +253,6 @@ def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
         if not confirmed:
             console().print(t("reset_cancelled"))
             raise typer.Exit(1)
-    import sqlite3
-
-    if not store.writable:  # a read-only file, or a stand-in: erasing it would erase nothing real
-        raise TutorError("reset_not_saved", exit_code=1, detail=str(store.path or "-"))
     try:
         reset_lessons(store, lesson.id if lesson else None)
         reset_answers(store, lesson.id if lesson else None)
