@@ -255,6 +255,12 @@ class Fixtures:
         blocker.write_text("a file, not a folder")
         return blocker / "home"
 
+    def make_cache_fifo(self, path):
+        path.mkdir()
+        for name in ("messages", "catalog", "course", "parsed"):
+            os.mkfifo(path / f"{name}.pickle")
+        return path
+
     def make_home_locked(self, path):
         from llmtutor.store.db import open_store
 

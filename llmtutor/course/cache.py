@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import stat
 from contextlib import contextmanager
 from collections.abc import Callable
 from pathlib import Path
@@ -98,9 +99,12 @@ def load_records(data: bytes):
 
 def _read(target: Path):
     try:
-        with open(target, "rb") as handle, gc_paused():
+        # non-blocking: a FIFO planted at the name would block a plain open (harmless for a file)
+        with open(os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle, gc_paused():
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             return _RecordUnpickler(handle).load()
-    except Exception:  # missing, truncated, foreign or refused: rebuild
+    except Exception:  # missing, truncated, foreign, not a file or refused: rebuild
         return None
 
 
