@@ -10,7 +10,7 @@ from __future__ import annotations
 class TutorError(Exception):
     """A learner-facing error: `key` names a message, `params` fill its placeholders."""
 
-    def __init__(self, key: str, exit_code: int = 2, **params: object) -> None:
+    def __init__(self, key: str, /, exit_code: int = 2, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.exit_code = exit_code

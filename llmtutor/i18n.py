@@ -99,13 +99,19 @@ def _read_messages() -> dict[str, dict[str, str]]:
     return table
 
 
-def message(key: str, lang: str | None = None, **params: object) -> str:
+def message(key: str, /, lang: str | None = None, **params: object) -> str:
     """The interface text `key` in `lang` (default: the learner's), with `{placeholders}` filled."""
     texts = _messages().get(key)
     if texts is None:
         return key
     template = texts.get(lang or language()) or texts.get("en", key)
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    from llmtutor.render.safe_text import shown
+
+    # whatever fills a placeholder may come from outside: made visible and bounded, here, once
+    return template.format(**{name: value if isinstance(value, (int, float)) else shown(value)
+                              for name, value in params.items()})
 
 
 t = message

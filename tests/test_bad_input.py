@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from packs import GLOSSARY, LESSON, write_pack
+from packs import GLOSSARY, LESSON, QUIZ, write_pack
 
 TABLE = Path(__file__).resolve().parent.parent / "docs" / "ERRORS.md"
 
@@ -121,6 +122,149 @@ class Fixtures:
         (path / "progress.db").write_bytes(b"not sqlite " * 500)
         return path
 
+    def _store(self, path, *statements):
+        from llmtutor.store.db import open_store
+
+        path.mkdir()
+        open_store(path).close()
+        db = sqlite3.connect(path / "progress.db")
+        for statement in statements:
+            db.execute(*statement) if isinstance(statement, tuple) else db.execute(statement)
+        db.commit()
+        db.close()
+        return path
+
+    def make_home_bad_due(self, path):
+        return self._store(path, "INSERT INTO review_cards VALUES ('attention-01', '{}', 'garbage', 'x')")
+
+    def make_home_bad_cards(self, path):
+        from llmtutor.course.loader import load_course
+
+        ids = [q.id for q in load_course().course.questions]
+        bad_card = "INSERT INTO review_cards VALUES (?, '{not json', '2020-01-01T00:00:00+00:00', 'x')"
+        return self._store(path, *[(bad_card, (qid,)) for qid in ids])
+
+    def make_home_bad_answer(self, path):
+        return self._store(path, "INSERT INTO answers (question_id, qtype, given, expected, correct, answered_at) "
+                                 "VALUES ('q', 'single', x'ff00', 'A', 1, 'now')")
+
+    def make_home_bad_lesson_row(self, path):
+        return self._store(path, "INSERT INTO lesson_progress VALUES ('ai-history', 'done', 'top', 'x', 'x', NULL)")
+
+    def make_home_foreign(self, path):
+        path.mkdir()
+        db = sqlite3.connect(path / "progress.db")
+        db.execute("CREATE TABLE notes (text)")
+        db.execute("PRAGMA user_version = 2")
+        db.commit()
+        db.close()
+        return path
+
+    def make_home_newer(self, path):
+        self._store(path, "PRAGMA user_version = 7")
+        return path
+
+    def make_answers_1_line(self, path):
+        path.write_text("A\n", encoding="utf-8")
+        return path
+
+    def make_answers_bad_utf8(self, path):
+        path.write_bytes(b"\xff\n")
+        return path
+
+    def make_answers_huge(self, path):
+        path.write_text("A\n" * 600_000, encoding="utf-8")
+        return path
+
+    def make_answers_long_line(self, path):
+        path.write_text("A" * 50_000_000 + "\n", encoding="utf-8")
+        return path
+
+    def make_answers_2000_chars(self, path):
+        path.write_text("A" * 2000 + "\n", encoding="utf-8")
+        return path
+
+    def make_text_120k(self, path):
+        return "x" * 120_000
+
+    def make_pack_duplicate_key(self, path):
+        return self.pack(path, lesson="id: a\n" + LESSON)
+
+    def make_pack_escape_name(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "\x1b[2Jbad.yaml").write_text("[1, 2")
+        return pack
+
+    def make_pack_fifo(self, path):
+        pack = self.pack(path)
+        os.mkfifo(pack / "content" / "glossary" / "pipe.yaml")
+        return pack
+
+    def make_fifo_yaml(self, path):
+        os.mkfifo(path)
+        return path
+
+    def make_loose_broken_yaml(self, path):
+        path.mkdir()
+        (path / "loose.yaml").write_text("id: a\ntitle: [x\n")
+        return path / "loose.yaml"
+
+    def make_loose_quiz_yaml(self, path):
+        path.mkdir()
+        (path / "loose.yaml").write_text(QUIZ.replace("pack-basics-01", "loose-01").replace("pack-basics", "attention")
+                                         .replace("concept: pack-term", "concept: self-attention"))
+        return path / "loose.yaml"
+
+    def make_loose_unknown_yaml(self, path):
+        path.mkdir()
+        (path / "loose.yaml").write_text("a: 1\n")
+        return path / "loose.yaml"
+
+    def make_cache_planted(self, path):
+        """Every cache file replaced by a pickle that would create `pwned` if it ran."""
+        import pickle
+
+        class Planted:
+            def __reduce__(self):
+                return (os.system, (f"touch {self.root}/pwned",))
+
+        planted = Planted()
+        planted.root = self.root
+        path.mkdir()
+        for name in ("messages", "catalog", "course", "parsed"):
+            (path / f"{name}.pickle").write_bytes(pickle.dumps(planted))
+        return path
+
+    def make_home_fifo(self, path):
+        path.mkdir()
+        os.mkfifo(path / "progress.db")
+        return path
+
+    def make_home_folder_store(self, path):
+        (path / "progress.db").mkdir(parents=True)
+        return path
+
+    def make_answers_folder(self, path):
+        path.mkdir()
+        return path
+
+    def make_pack_huge_no_comment(self, path):
+        pack = self.pack(path)
+        (pack / "content" / "glossary" / "huge.yaml").write_text("- " + "x" * 30_000_000 + "\n")
+        return pack
+
+    def make_home_escape_in_name(self, path):
+        """A home under a file whose name holds an escape: unwritable, and named in the notice."""
+        blocker = self.root / "\x1b[2Jblock"
+        blocker.write_text("a file, not a folder")
+        return blocker / "home"
+
+    def make_cache_fifo(self, path):
+        path.mkdir()
+        for name in ("messages", "catalog", "course", "parsed"):
+            os.mkfifo(path / f"{name}.pickle")
+        return path
+
     def make_home_locked(self, path):
         from llmtutor.store.db import open_store
 
@@ -149,11 +293,17 @@ def test_documented_bad_input(tutor, tmp_path, case, command, code, fragment):
     assert result.exit_code == code, output
     assert fragment in output, output
     assert "Traceback" not in output
+    assert "\x1b" not in output and "\x9b" not in output  # no control sequence from outside text
+    assert len(output) < 20_000 or args[0] in ("lessons", "learn", "review", "progress", "export")
     if code not in (0, 130) and args[0] != "validate":  # validate lists one line per problem
         assert len(output.strip().splitlines()) == 1, output
-    if "COLUMNS" in env:
+    if env.get("COLUMNS", "").isdigit() and int(env["COLUMNS"]) > 0:
         assert all(cell_len(line) <= int(env["COLUMNS"]) for line in output.splitlines())
     assert not (tmp_path / "pwned").exists()
+    store = Path(env.get("LLMTUTOR_HOME") or os.environ["LLMTUTOR_HOME"]) / "progress.db"
+    if store.is_file():  # every fault leaves a sound store behind
+        with sqlite3.connect(store) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 @pytest.mark.parametrize("command, expected", [

@@ -118,3 +118,37 @@ def test_default_folders_are_the_platform_ones(monkeypatch):
                 monkeypatch.setenv(variable, value)
         assert str(paths.user_data_dir()) == platformdirs.user_data_dir("llmtutor", appauthor=False)
         assert str(paths.user_cache_dir()) == platformdirs.user_cache_dir("llmtutor", appauthor=False)
+
+
+def test_the_schema_read_from_the_migrations_text_is_the_one_they_make(tmp_path):
+    """Every start checks a store's tables against `expected_columns` (read from the migrations'
+    text, no database needed); it must be what running the migrations really creates."""
+    from llmtutor.store.db import expected_columns
+
+    for version in range(1, SCHEMA_VERSION + 1):
+        db = sqlite3.connect(":memory:")
+        for step in MIGRATIONS[:version]:
+            db.executescript(step)
+        made = {}
+        for table, column in db.execute("SELECT m.name, p.name FROM sqlite_master AS m "
+                                        "JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table'"):
+            if not table.startswith("sqlite_"):
+                made.setdefault(table, set()).add(column)
+        assert expected_columns(version) == made
+        db.close()
+
+
+def test_a_store_missing_a_column_is_not_taken_for_ours(learner_home):
+    learner_home.mkdir()
+    db = sqlite3.connect(learner_home / "progress.db")
+    for step in MIGRATIONS:
+        db.executescript(step.replace("        due         TEXT NOT NULL,\n", "")
+                         .replace("CREATE INDEX review_cards_by_due ON review_cards(due);", ""))
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.commit()
+    db.close()
+    store = open_store()
+    assert store.notice == "store_foreign" and store.notice_params["missing"] == "review_cards.due"
+    assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+    assert len(list(learner_home.glob("progress.db.corrupt-*"))) == 1

@@ -31,28 +31,34 @@ class TutorGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from llmtutor.cli import output
+
+        output.reset()
         click_exception = _click_exception_class()
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except TutorError as err:
             report_error(err)
-            sys.exit(err.exit_code)
+            code = err.exit_code
         except click_exception as err:
             report_usage_error(err)
-            sys.exit(err.exit_code)
+            code = err.exit_code
         except (typer.Abort, KeyboardInterrupt, EOFError):
-            sys.exit(130)
+            code = 130
         except Exception as err:  # a bug: say so in one line, keep the details in a file
             if os.environ.get("LLMTUTOR_DEBUG"):
                 raise
             report_internal_error(err)
-            sys.exit(70)
-        sys.exit(code if isinstance(code, int) else 0)
+            code = 70
+        sys.exit(_settle_output(code if isinstance(code, int) else 0))
 
     def format_help(self, ctx: typer.Context, formatter) -> None:
         from llmtutor.cli.help import print_help
 
         print_help(self, ctx)
+
+    def get_help_option(self, ctx: typer.Context):
+        return _printing_help(self, super().get_help_option(ctx))
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _global_options_first(args))
@@ -79,9 +85,6 @@ class TutorGroup(TyperGroup):
             _leave_quietly(ctx)
         except EOFError:
             _leave_quietly(ctx)
-        except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(0)
         finally:
             SESSION.close()
 
@@ -93,6 +96,36 @@ class TutorCommand(TyperCommand):
         from llmtutor.cli.help import print_help
 
         print_help(self, ctx)
+
+    def get_help_option(self, ctx: typer.Context):
+        return _printing_help(self, super().get_help_option(ctx))
+
+
+def _printing_help(command, option):
+    """--help that prints our page and stops, without Click echoing (an empty) text after it: that
+    write would meet a pipe already closed by its reader (`--help | head -1`) and exit 1."""
+    if option is not None:
+        def show_help(ctx, param, value):
+            if value and not ctx.resilient_parsing:
+                command.format_help(ctx, None)
+                ctx.exit(0)
+
+        option.callback = show_help
+    return option
+
+
+def _settle_output(code: int) -> int:
+    """The exit status once the output is flushed: a write that failed (other than a pipe its
+    reader closed, which is a normal way to stop reading) is one line on stderr and exit 1."""
+    from llmtutor.cli import output
+
+    failure = output.settle()
+    if output.was_hung_up():  # the terminal was closed: stopped, as with Ctrl-C
+        return 130 if code == 0 else code
+    if failure and code == 0:
+        report_error(TutorError("output_failed", exit_code=1, detail=failure))
+        return 1
+    return code
 
 
 def _leave_quietly(ctx: typer.Context) -> None:
@@ -119,11 +152,12 @@ def report_internal_error(err: Exception) -> None:
 
     from llmtutor.cli.state import error_console
     from llmtutor.course.cache import cache_dir
+    from llmtutor.files import write_atomically
 
     where = cache_dir() / "last-error.txt"
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
-        where.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+        write_atomically(where, "".join(traceback.format_exception(err)).encode("utf-8"))
     except OSError:
         where = None
     line = Text(label("error_prefix"), style="bold red")
@@ -137,6 +171,7 @@ def report_usage_error(err) -> None:
 
     from llmtutor.cli.state import print_message
     from llmtutor.cli.usage_errors import usage_error_text
+    from llmtutor.render.safe_text import shown
 
     ctx = getattr(err, "ctx", None)
     if ctx is not None:
@@ -145,7 +180,7 @@ def report_usage_error(err) -> None:
         named = _commands_for(sys.argv[1:])
         command = f"llmtutor {named[0]}" if len(named) == 1 else "llmtutor"
     line = Text(label("error_prefix"), style="bold red")
-    line.append(usage_error_text(err).replace("\n", " "))
+    line.append(shown(usage_error_text(err).replace("\n", " "), 400))
     line.append(("" if language() == "zh" else " ") + t("see_help", command=command), style="dim")
     print_message(line)
 
@@ -164,6 +199,8 @@ def _global_options_first(args: list[str]) -> list[str]:
         if name in GLOBAL_OPTIONS_WITH_VALUE:
             if "=" in arg:
                 front.append(arg)
+            elif index + 1 == len(args):  # `lessons --content-dir`: never take a word before it as its value
+                raise TutorError("usage_option_needs_value", exit_code=2, name=arg)
             else:
                 front += args[index:index + 2]
                 index += 1
@@ -206,7 +243,10 @@ def _commands_for(argv: list[str] | None) -> list[str]:
     """The commands to register for this command line (all of them for help or a typo)."""
     if argv is None:
         return list(COMMAND_MODULES)
-    words = _global_options_first(list(argv))
+    try:
+        words = _global_options_first(list(argv))
+    except TutorError:  # worded when the line is parsed
+        return list(COMMAND_MODULES)
     index = 0
     while index < len(words) and words[index].startswith("-"):
         index += 1 if "=" in words[index] or words[index] not in GLOBAL_OPTIONS_WITH_VALUE else 2
@@ -248,10 +288,10 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
         version: bool = typer.Option(False, "--version", help=t("help_opt_version")),
     ) -> None:
         from llmtutor import __version__
-        from llmtutor.cli.state import SESSION
+        from llmtutor.cli.state import SESSION, console
 
         if version:
-            typer.echo(f"llmtutor {__version__}")
+            console().print(f"llmtutor {__version__}")
             raise typer.Exit(0)
         SESSION.reset(list(content_dir or []))
         from llmtutor.i18n import ignored_language
@@ -288,17 +328,15 @@ def app_for(argv: list[str]) -> typer.Typer:
     return create_app(argv)
 
 
-def _hang_up(signum, frame) -> None:
-    """A closed terminal ends the tutor like Ctrl-C: answers so far are already saved."""
-    raise KeyboardInterrupt
-
-
 def run() -> None:
     """Console-script entry point."""
     import signal
 
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, _hang_up)
+    from llmtutor.cli.output import hang_up, tolerant_stdin
+
+    tolerant_stdin()
+    if hasattr(signal, "SIGHUP"):  # a closed terminal ends the tutor like Ctrl-C, answers kept
+        signal.signal(signal.SIGHUP, hang_up)
     app = app_for(sys.argv[1:])
     try:
         app(prog_name="llmtutor")

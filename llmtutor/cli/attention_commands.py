@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from llmtutor.cli.state import console, error_console, print_json, say
+from llmtutor.cli.state import checked_seed, console, error_console, print_json, say
 from llmtutor.errors import TutorError
 from llmtutor.i18n import language, t
 
@@ -29,7 +29,7 @@ def attention(
     causal: bool = typer.Option(False, "--causal", help=t("help_opt_causal")),
     values: bool = typer.Option(False, "--values", help=t("help_opt_values")),
     positions: bool = typer.Option(True, "--positions/--no-positions", help=t("help_opt_positions")),
-    seed: int = typer.Option(0, "--seed", help=t("help_opt_attn_seed")),
+    seed: int = typer.Option(0, "--seed", help=t("help_opt_attn_seed"), callback=checked_seed),
     dim: int = typer.Option(16, "--dim", help=t("help_opt_dim")),
     export: Optional[Path] = typer.Option(None, "--export", metavar="FILE", help=t("help_opt_export")),
     weights_file: Optional[Path] = typer.Option(None, "--weights", metavar="FILE.npz", help=t("help_opt_weights")),

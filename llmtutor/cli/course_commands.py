@@ -226,7 +226,8 @@ def validate(
     from rich.text import Text
 
     from llmtutor.course.problem import Problem
-    from llmtutor.course.loader import ContentFile, course_files, kind_of_single_file, load_files, pack_files
+    from llmtutor.course.loader import (ContentFile, course_files, kind_from_keys, kind_of_single_file, load_files,
+                                        pack_files, read_file)
 
     files, problems = course_files(SESSION.content_dirs)
     for path in paths or []:
@@ -235,11 +236,14 @@ def validate(
             if not found:
                 problems.append(Problem(str(path), 0, "pack_empty"))
             files += found
-        elif path.is_file():
+        elif path.exists():  # a file, or something that is not one (refused when read)
             kind = kind_of_single_file(path)
-            if kind is None:
-                problems.append(Problem(str(path), 0, "file_kind_unknown"))
-            else:
+            if kind is None:  # read it first: a syntax error is reported with its line
+                data = read_file(ContentFile(path, "", str(path)), problems)
+                kind = kind_from_keys(data)
+                if data is not None and kind is None:
+                    problems.append(Problem(str(path), 0, "file_kind_unknown"))
+            if kind is not None:
                 files.append(ContentFile(path, kind, str(path)))
         else:
             problems.append(Problem(str(path), 0, "path_missing"))

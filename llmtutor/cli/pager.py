@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from llmtutor.cli.keys import BACK, CONTENTS, HELP, NEXT, QUIT, SEARCH, pager_action, read_key
+from llmtutor.cli.output import reading_input
 from llmtutor.cli.state import SESSION, console, warn
 from llmtutor.i18n import t
 from llmtutor.render.lesson import lesson_page, page_count
@@ -74,7 +75,8 @@ def screenful(out, page, part: int, title: str, number: int, total: int, last_hi
     out.print(hint)
     action = None
     while action not in keys:
-        action = pager_action(read_key())
+        with reading_input():
+            action = pager_action(read_key())
     return part, len(parts), action
 
 

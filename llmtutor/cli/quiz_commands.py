@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from llmtutor.cli.course_commands import complete_topic
-from llmtutor.cli.state import SESSION, console, error_console, print_json, warn
+from llmtutor.cli.state import SESSION, checked_seed, console, error_console, print_json, warn
 from llmtutor.errors import TutorError
 from llmtutor.i18n import language, t
 
@@ -33,7 +33,7 @@ def quiz(
     topics: Optional[list[str]] = typer.Argument(None, metavar="[TOPIC]...", help=t("help_arg_topics"),
                                                  autocompletion=complete_topic),
     count: int = typer.Option(10, "--count", "-n", help=t("help_opt_count")),
-    seed: Optional[int] = typer.Option(None, "--seed", help=t("help_opt_seed")),
+    seed: Optional[int] = typer.Option(None, "--seed", help=t("help_opt_seed"), callback=checked_seed),
     qtype: Optional[str] = typer.Option(None, "--type", help=t("help_opt_type")),
     answers: Optional[str] = typer.Option(None, "--answers", metavar="FILE|-", help=ANSWERS_HELP),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_quiz_json")),
@@ -112,16 +112,31 @@ def next_step() -> None:
     quiz(topics=None, count=10, seed=None, qtype=None, answers=None, as_json=False)
 
 
+# Bounds on what is read as answers: a quiz has at most 200 questions, each answer is short.
+MAX_ANSWERS_BYTES = 1_000_000
+MAX_ANSWER_CHARS = 1_000
+
+
 def _read_answers(source: str) -> list[str]:
+    """The answer lines of `source` (a file, or "-" for stdin), read as UTF-8 and bounded."""
     try:
-        if source == "-":
-            text = sys.stdin.read()
+        if source == "-":  # bytes, decoded here: the same rules as for a file, whatever the locale
+            stream = getattr(sys.stdin, "buffer", None)
+            raw = stream.read(MAX_ANSWERS_BYTES + 1) if stream is not None else \
+                sys.stdin.read(MAX_ANSWERS_BYTES + 1).encode("utf-8", "surrogateescape")
         else:
-            text = Path(source).read_text(encoding="utf-8")
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_ANSWERS_BYTES + 1)
+        if len(raw) > MAX_ANSWERS_BYTES:
+            raise TutorError("answers_too_big", exit_code=2, path=source, limit=MAX_ANSWERS_BYTES // 1000)
+        lines = raw.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         detail = getattr(err, "strerror", None) or str(err)
         raise TutorError("answers_unreadable", exit_code=2, path=source, detail=detail) from None
-    return text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_ANSWER_CHARS:
+            raise TutorError("answers_line_too_long", exit_code=2, line=number, limit=MAX_ANSWER_CHARS)
+    return lines
 
 
 def _run(course, kind: str, questions, topics: list[str], seed, given: list[str] | None, as_json: bool,
@@ -143,17 +158,17 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
         for number, presented in enumerate(questions, start=1):
             if given is not None:
                 answer = given[number - 1]
+                outcome = session.answer(*split_confidence(answer))  # stored before anything is printed
                 if not quiet:
                     out.print(question_view(presented, number, len(questions), lang))
                     out.print(f"> {answer}", style="dim", markup=False, highlight=False)
             else:
                 out.print()
                 out.print(question_view(presented, number, len(questions), lang))
-                answer = _ask(out, presented)
-            answer, confidence = split_confidence(answer)
-            if given is None and answer and not confidence:
-                confidence = _ask_confidence(out)
-            outcome = session.answer(answer, confidence)
+                answer, confidence = split_confidence(_ask(out, presented))
+                if answer and not confidence:
+                    confidence = _ask_confidence(out)
+                outcome = session.answer(answer, confidence)
             if not quiet:
                 out.print(feedback_view(outcome, lang, course))
     except (KeyboardInterrupt, EOFError):
@@ -162,6 +177,8 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
         session.finish()
     for detail in dict.fromkeys(session.save_errors):
         warn(t("store_write_failed", detail=detail))
+    if session.unsaved:
+        warn(t("quiz_not_saved", count=session.unsaved))
     if as_json:
         print_json(session.as_json())
     else:
@@ -169,29 +186,38 @@ def _run(course, kind: str, questions, topics: list[str], seed, given: list[str]
         out.print(summary_view(session, course, lang, stopped_early))
     if stopped_early:
         raise typer.Exit(130)
+    if session.unsaved:  # never a success status after an answer was lost
+        raise typer.Exit(1)
 
 
 def _ask(out, presented) -> str:
+    from llmtutor.cli.output import reading_input
     from llmtutor.quiz.grading import is_valid_syntax
     from llmtutor.quiz.session import split_confidence
 
     while True:
-        answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
-        if not answer.strip() or is_valid_syntax(presented, split_confidence(answer)[0]):
+        with reading_input():
+            answer = out.input(Text(t("quiz_prompt") + ": ", style="bold cyan"))
+        if len(answer) > MAX_ANSWER_CHARS:
+            out.print(t("quiz_answer_too_long", limit=MAX_ANSWER_CHARS), style="yellow")
+        elif not answer.strip() or is_valid_syntax(presented, split_confidence(answer)[0]):
             return answer
-        out.print(t("quiz_bad_syntax", hint=_valid_answers(presented)), style="yellow")
+        else:
+            out.print(t("quiz_bad_syntax", hint=_valid_answers(presented)), style="yellow")
 
 
 def _ask_confidence(out) -> str:
     """One key press after an answer: s (or Enter) sure, u (or ?) unsure. Asked only at a terminal;
     elsewhere a trailing `?` on the answer says unsure."""
     from llmtutor.cli.keys import read_key
+    from llmtutor.cli.output import reading_input
 
     if not sys.stdin.isatty():
         return ""
     out.print(Text(t("quiz_confidence_prompt"), style="cyan"))
     while True:
-        key = read_key()
+        with reading_input():
+            key = read_key()
         if key in ("u", "U", "?"):
             choice = "unsure"
             break
@@ -284,7 +310,11 @@ def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
     from llmtutor.store.answers import reset_answers
     from llmtutor.store.lessons import reset_lessons
 
+    import sqlite3
+
     lesson = find_lesson(course, lesson_name) if lesson_name else None
+    if not store.writable:  # a read-only file, or a stand-in: erasing it would erase nothing real
+        raise TutorError("reset_not_saved", exit_code=1, detail=str(store.path or "-"))
     question = t("reset_confirm_lesson", id=lesson.id) if lesson else t("reset_confirm_all")
     if not yes:
         try:
@@ -294,8 +324,11 @@ def _reset(course, store, lesson_name: Optional[str], yes: bool) -> None:
         if not confirmed:
             console().print(t("reset_cancelled"))
             raise typer.Exit(1)
-    reset_lessons(store, lesson.id if lesson else None)
-    reset_answers(store, lesson.id if lesson else None)
+    try:
+        reset_lessons(store, lesson.id if lesson else None)
+        reset_answers(store, lesson.id if lesson else None)
+    except sqlite3.Error as err:
+        raise TutorError("reset_not_saved", exit_code=1, detail=str(err)) from None
     console().print(t("reset_done"))
 
 
@@ -305,9 +338,11 @@ def export(
 ) -> None:
     import csv
     import io
-    import json
 
+    from llmtutor.cli.output import STDOUT, json_text
+    from llmtutor.files import write_atomically
     from llmtutor.quiz import generated
+    from llmtutor.render.safe_text import visible
     from llmtutor.store.answers import EXPORT_COLUMNS, all_answers
 
     if fmt not in ("json", "csv"):
@@ -326,18 +361,19 @@ def export(
         row.clear()
         row.update(ordered)
     if fmt == "json":
-        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    else:
+        text = json_text(rows)  # control characters escaped: the data is exact, and inert
+    else:  # CSV has no escapes: control characters become visible symbols
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: visible(value) if isinstance(value, str) else value for key, value in row.items()}
+                         for row in rows)
         text = buffer.getvalue()
     if output is None:
-        sys.stdout.write(text)
+        STDOUT.write(text)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomically(output, text.encode("utf-8"))
     except OSError as err:
         raise TutorError("export_failed", exit_code=1, path=str(output), detail=err.strerror or str(err)) from None
     error_console().print(t("export_written", count=len(rows), path=str(output)))

@@ -63,23 +63,42 @@ class Session:
 
     def close(self) -> None:
         if self._store is not None:
+            if self._store.skipped:
+                warn(t("store_bad_rows", count=sum(self._store.skipped.values()),
+                       what=", ".join(sorted(self._store.skipped))))
             self._store.close()
             self._store = None
 
 
 SESSION = Session()
 
+# One range for every --seed (quiz, attention, walk): what NumPy's generators and SQLite both take.
+MAX_SEED = 2**32 - 1
+
+
+def checked_seed(value: int | None) -> int | None:
+    """The --seed callback shared by every command: 0 to MAX_SEED, else exit 2 in one line."""
+    if value is not None and not 0 <= value <= MAX_SEED:
+        raise TutorError("seed_out_of_range", exit_code=2, value=value, limit=MAX_SEED)
+    return value
+
 
 def console() -> Console:
     """The console for normal output (Rich honours NO_COLOR and plain pipes).
 
-    Markup is off: messages carry titles, paths and answers that must print as written.
+    Markup is off: messages carry titles, paths and answers that must print as written. Every
+    character goes through `output.SafeConsole` (no control sequence from outside text) to a
+    guarded stdout (a closed pipe or a full disk never costs an answer).
     """
-    return Console(highlight=False, markup=False)
+    from llmtutor.cli.output import make_console
+
+    return make_console()
 
 
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False, markup=False)
+    from llmtutor.cli.output import make_console
+
+    return make_console(stderr=True)
 
 
 def say(out: Console, text: str, style: str = "") -> None:
@@ -111,10 +130,10 @@ def warn(text: str) -> None:
 
 
 def print_json(data: object) -> None:
-    import json
+    from llmtutor.cli.output import STDOUT, json_text
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    sys.stdout.flush()
+    STDOUT.write(json_text(data))
+    STDOUT.flush()
 
 
 def stdout_is_terminal() -> bool:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from llmtutor.cli.state import SESSION, console, print_json, stdout_is_terminal
+from llmtutor.cli.state import SESSION, checked_seed, console, print_json, stdout_is_terminal
 from llmtutor.i18n import language, t
 
 
@@ -34,7 +34,7 @@ def walk(
     name: Optional[str] = typer.Argument(None, metavar="[NAME]", help=t("walk_help_name"),
                                          autocompletion=complete_walk),
     text: Optional[str] = typer.Option(None, "--text", help=t("walk_help_text")),
-    seed: Optional[int] = typer.Option(None, "--seed", help=t("walk_help_seed")),
+    seed: Optional[int] = typer.Option(None, "--seed", help=t("walk_help_seed"), callback=checked_seed),
     dim: Optional[int] = typer.Option(None, "--dim", help=t("walk_help_dim")),
     dk: Optional[int] = typer.Option(None, "--dk", help=t("walk_help_dk")),
     heads: Optional[int] = typer.Option(None, "--heads", help=t("walk_help_heads")),

@@ -8,6 +8,12 @@ Two kinds of entry:
   any kind (even one that keeps size and time) parses that file again while the others are reused.
   What is built from the parsed values (typed records, every check) is computed on every load.
 A cache that cannot be read or written is ignored.
+
+No cache file can run code: pickles are read by `_RecordUnpickler`, which admits only the
+course's own record types (`ALLOWED`: NamedTuples, the located YAML values, `Course`) and
+refuses every other global (`os.system`, `builtins.eval`, ...) before it is looked up, so a file
+planted in the cache folder is at worst a value to rebuild, never a program. Files are written
+through a fresh temporary file (never following a link) and renamed into place.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import stat
 from contextlib import contextmanager
 from collections.abc import Callable
 from pathlib import Path
@@ -63,21 +70,50 @@ def gc_paused():
             gc.enable()
 
 
+# The only globals a cache file may name: the course's own records. Nothing callable beyond them.
+ALLOWED = {
+    "llmtutor.i18n": {"Localized"},
+    "llmtutor.course.model": {"TimelineEntry", "Figure", "Correction", "Section", "Source", "Lesson", "Term",
+                              "WalkthroughInfo", "Question", "Course"},
+    "llmtutor.course.located": {"LocatedMap", "LocatedList"},
+    "llmtutor.course.loader": {"LoadResult"},
+    "llmtutor.course.problem": {"Problem"},
+}
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    """An unpickler that builds course records and plain values, and refuses anything else."""
+
+    def find_class(self, module: str, name: str):
+        if name in ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a course record")
+
+
+def load_records(data: bytes):
+    """Unpickle `data` admitting only course records (UnpicklingError otherwise)."""
+    import io
+
+    return _RecordUnpickler(io.BytesIO(data)).load()
+
+
 def _read(target: Path):
     try:
-        with open(target, "rb") as handle, gc_paused():
-            return pickle.load(handle)
-    except Exception:  # missing, truncated or foreign: rebuild
+        # non-blocking: a FIFO planted at the name would block a plain open (harmless for a file)
+        with open(os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle, gc_paused():
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return _RecordUnpickler(handle).load()
+    except Exception:  # missing, truncated, foreign, not a file or refused: rebuild
         return None
 
 
 def _write(target: Path, value: object) -> None:
+    from llmtutor.files import write_atomically
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
+        write_atomically(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
     except OSError:
         pass
 
@@ -122,7 +158,7 @@ class ParsedFiles:
         entry = self.kept.get(key)
         if entry is not None and entry[0] == raw:
             try:
-                return pickle.loads(entry[1])
+                return load_records(entry[1])
             except Exception:  # a damaged entry: parse again
                 pass
         value = parse(raw)

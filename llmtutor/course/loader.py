@@ -104,6 +104,18 @@ def kind_of_single_file(path: Path) -> str | None:
     return None
 
 
+def kind_from_keys(data: object) -> str | None:
+    """The kind of a parsed content file told from its keys, when only one kind fits."""
+    if isinstance(data, dict):
+        kinds = {kind for kind, keys in (("lesson", ("sections", "objective", "key_points")),
+                                         ("quiz", ("questions",)), ("walkthroughs", ("walkthroughs",)))
+                 if any(key in data for key in keys)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if isinstance(data, list) and data and all(isinstance(x, dict) and "definition" in x for x in data):
+        return "glossary"
+    return None
+
+
 def read_file(item: ContentFile, problems: list[Problem], parsed: ParsedFiles | None = None):
     """The located YAML of one file, or None with a problem recorded.
 
@@ -115,8 +127,17 @@ def read_file(item: ContentFile, problems: list[Problem], parsed: ParsedFiles | 
         if not item.path.resolve().is_relative_to(item.pack_root):
             problems.append(Problem(item.shown_as, 0, "path_outside_pack"))
             return None
+    from llmtutor.course.located import MAX_FILE_BYTES
+    from llmtutor.files import NotARegularFile, read_regular_file
+
     try:
-        raw = item.path.read_bytes()
+        raw = read_regular_file(item.path, limit=MAX_FILE_BYTES)  # a FIFO would block the read forever
+        if len(raw) > MAX_FILE_BYTES:  # never read a huge file whole
+            problems.append(Problem(item.shown_as, 0, "yaml_too_big", {"limit": MAX_FILE_BYTES // 1000}))
+            return None
+    except NotARegularFile:
+        problems.append(Problem(item.shown_as, 0, "file_not_regular"))
+        return None
     except OSError as err:
         problems.append(Problem(item.shown_as, 0, "file_unreadable", {"detail": err.strerror or str(err)}))
         return None

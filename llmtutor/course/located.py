@@ -6,6 +6,10 @@ YAML parser, so values kept in the cache load without it.
 from __future__ import annotations
 
 
+# The largest content file read: a bigger one is refused before it is read whole.
+MAX_FILE_BYTES = 2_000_000
+
+
 class LocatedMap(dict):
     """A mapping with `line` (1-based) and `key_lines` {key: line of its value}."""
 
@@ -35,7 +39,7 @@ class LocatedList(list):
 class YamlProblem(Exception):
     """The document cannot be read; `line` is 1-based (0 when unknown); `key` a message key."""
 
-    def __init__(self, line: int, key: str, **params: object) -> None:
+    def __init__(self, line: int, key: str, /, **params: object) -> None:  # params may be named anything
         super().__init__(key)
         self.line = line
         self.key = key

@@ -9,10 +9,8 @@ from __future__ import annotations
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from llmtutor.course.located import LocatedList, LocatedMap, YamlProblem
+from llmtutor.course.located import MAX_FILE_BYTES, LocatedList, LocatedMap, YamlProblem
 from llmtutor.course.yaml_io import SafeLoader
-
-MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 

@@ -76,15 +76,38 @@ def next_card(store: Store, card_id: str, score: float, confidence: str = "", di
     row = store.connection.execute("SELECT card_json, content_hash FROM review_cards WHERE question_id = ?",
                                    (card_id,)).fetchone()
     fresh = row is None or (row["content_hash"] and digest and row["content_hash"] != digest)
-    card = Card(card_id=card_id_for(card_id)) if fresh else Card.from_json(row["card_json"])
+    card = None
+    if not fresh:
+        try:
+            card = Card.from_json(row["card_json"])
+        except Exception:  # a card edited by hand or written by something else: start it afresh
+            store.skip("review_cards")
+    card = card or Card(card_id=card_id_for(card_id))
     card, _ = _scheduler().review_card(card, rating_for(score, confidence), review_datetime=when)
     return card.to_json(), card.due.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+# A card row is read only if its due time is an ISO date-time in UTC as we write it
+# ("2026-01-02T03:04:05+00:00"); anything else (edited by hand, another program) is skipped.
+_GOOD_CARD = ("typeof(question_id) = 'text' AND typeof(due) = 'text' AND "
+              "due GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]+00:00'")
+
+
+def _count_bad_cards(store: Store) -> None:
+    if "review_cards" not in store.checked:
+        store.checked.add("review_cards")
+        bad = store.connection.execute(f"SELECT COUNT(*) FROM review_cards WHERE NOT ({_GOOD_CARD})").fetchone()[0]
+        if bad:
+            store.skip("review_cards", bad)
+
+
 def _cards(store: Store, askable: set[str] | None):
+    """(card id, due) of every readable card, soonest first; with `askable`, only those the course can ask."""
     from llmtutor.quiz.generated import is_skill
 
-    rows = store.connection.execute("SELECT question_id, due FROM review_cards ORDER BY due, question_id")
+    _count_bad_cards(store)
+    rows = store.connection.execute(
+        f"SELECT question_id, due FROM review_cards WHERE {_GOOD_CARD} ORDER BY due, question_id")
     for row in rows:
         if askable is None or row["question_id"] in askable or is_skill(row["question_id"]):
             yield row["question_id"], row["due"]

@@ -79,6 +79,7 @@ class QuizSession:
     session_id: int | None = None
     course: object = None  # the loaded course: its glossary helps grade short answers
     resolved: list[str] = field(default_factory=list)
+    unsaved: int = 0  # answers that could not be stored
 
     def start(self) -> None:
         from llmtutor.store.answers import start_session
@@ -99,21 +100,33 @@ class QuizSession:
         result = grade(presented, given, self.course)
         digest = content_hash(q)
         outcome = Outcome(presented, given, presented.expected(self.lang), result, confidence)
-        try:
-            if result.score == 0 and not q.id.startswith("gen-"):
-                failed = failures(self.store, q.id, digest) + 1
-                outcome = Outcome(presented, given, outcome.expected, result, confidence, failed,
-                                  failed >= LEECH_FAILURES)
-            card = card_key(q)
-            card_json, due = next_card(self.store, card, result.score, confidence, digest)
-            record_answer(self.store, self.session_id,
-                          AnswerRecord(q.id, q.concept, q.lesson, q.type, given, outcome.expected, result.correct,
-                                       score=result.score, shown_order=_written(presented, presented.order),
-                                       picked=_written(presented, result.picked), content_hash=digest,
-                                       confidence=confidence, card_id=card),
-                          card_json, due)
-        except sqlite3.Error as err:
-            self.save_errors.append(str(err))
+        for attempt in range(2):
+            try:
+                if result.score == 0 and not q.id.startswith("gen-"):
+                    failed = failures(self.store, q.id, digest) + 1
+                    outcome = Outcome(presented, given, outcome.expected, result, confidence, failed,
+                                      failed >= LEECH_FAILURES)
+                card = card_key(q)
+                card_json, due = next_card(self.store, card, result.score, confidence, digest)
+                record_answer(self.store, self.session_id,
+                              AnswerRecord(q.id, q.concept, q.lesson, q.type, given, outcome.expected, result.correct,
+                                           score=result.score, shown_order=_written(presented, presented.order),
+                                           picked=_written(presented, result.picked), content_hash=digest,
+                                           confidence=confidence, card_id=card),
+                              card_json, due)
+                break
+            except sqlite3.IntegrityError as err:
+                # `progress --reset` in another terminal erased this session's row: start a new one
+                if attempt == 0 and self.session_id is not None:
+                    self.session_id = None
+                    self.start()
+                    if self.session_id is not None:
+                        continue
+                self.save_errors.append(str(err))
+            except sqlite3.Error as err:
+                self.save_errors.append(str(err))
+            self.unsaved += 1
+            break
         self.outcomes.append(outcome)
         return outcome
 

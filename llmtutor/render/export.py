@@ -54,11 +54,11 @@ def export_heatmap(renderable: RenderableType, path: str | Path, width: int | No
         width = min(200, max(60, Measurement.get(console, console.options, renderable).maximum))
     console.width = width
     console.print(_CellExact(renderable) if kind == ".svg" else renderable)
-    try:
-        if kind == ".svg":
-            console.save_svg(str(path), title="llmtutor")
-        else:
-            console.save_html(str(path))
+    from llmtutor.files import write_atomically
+
+    text = console.export_svg(title="llmtutor") if kind == ".svg" else console.export_html()
+    try:  # all or nothing, and never through a link planted at the name
+        write_atomically(path, text.encode("utf-8"))
     except OSError as error:
         raise TutorError("heatmap_export_failed", path=str(path), detail=error.strerror or str(error)) from error
     return path

@@ -11,8 +11,11 @@ import unicodedata
 
 def visible(text: str) -> str:
     """Replace control characters (ESC, BEL, C1 codes, bidi overrides) by visible symbols."""
+    text = str(text)
+    if text.isprintable():  # the common case, at C speed: no control or format character at all
+        return text
     out = []
-    for ch in str(text):
+    for ch in text:
         code = ord(ch)
         if ch in "\n\t":
             out.append(ch)
@@ -25,3 +28,9 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def shown(text: object, limit: int = 240) -> str:
+    """`visible(text)`, cut to `limit` characters with "…": outside text echoed in a message."""
+    text = str(text)
+    return visible(text) if len(text) <= limit else visible(text[:limit - 1]) + "…"

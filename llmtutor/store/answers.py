@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmtutor.store.db import Store, now_utc
+from llmtutor.store.db import Store, now_utc, well_typed
 
 
 LEECH_FAILURES = 4  # a question failed this many times (under its current key) is a leech
@@ -68,14 +68,27 @@ def finish_session(store: Store, session_id: int) -> None:
         db.execute("UPDATE quiz_sessions SET finished_at = ? WHERE id = ?", (now_utc(), session_id))
 
 
+# What a readable answer row holds; others (a file edited by hand) are skipped, and counted.
+_ANSWER_TYPES = {"question_id": str, "concept": str, "lesson_id": str, "qtype": str, "given": str,
+                 "expected": str, "correct": int, "answered_at": str, "score": (int, float)}
+_GOOD_ANSWER = ("typeof(question_id) = 'text' AND typeof(concept) = 'text' AND typeof(correct) = 'integer'"
+                " AND correct IN (0, 1) AND typeof(score) IN ('integer', 'real')")
+
+
 def times_seen(store: Store) -> dict[str, int]:
-    rows = store.connection.execute("SELECT question_id, COUNT(*) AS n FROM answers GROUP BY question_id")
+    rows = store.connection.execute(
+        f"SELECT question_id, COUNT(*) AS n FROM answers WHERE {_GOOD_ANSWER} GROUP BY question_id")
     return {row["question_id"]: row["n"] for row in rows}
 
 
 def totals(store: Store) -> tuple[int, float]:
-    """(answers given, points earned): partial credit counts as the fraction it earned."""
-    row = store.connection.execute("SELECT COUNT(*) AS n, COALESCE(SUM(score), 0) AS points FROM answers").fetchone()
+    """(answers given, points earned): partial credit counts as the fraction it earned; unreadable rows
+    are skipped and counted."""
+    row = store.connection.execute(
+        f"""SELECT COALESCE(SUM({_GOOD_ANSWER}), 0) AS n, COALESCE(SUM(CASE WHEN {_GOOD_ANSWER} THEN score END), 0)
+            AS points, COUNT(*) AS seen FROM answers""").fetchone()
+    if row["seen"] > row["n"]:
+        store.skip("answers", row["seen"] - row["n"])
     return int(row["n"]), float(row["points"])
 
 
@@ -84,8 +97,8 @@ def mastery_by_concept(store: Store, current: dict[str, str] | None = None) -> d
     as its fraction). With `current` ({question id: content hash} of the loaded course), an answer
     given under another key no longer counts: the question was changed since."""
     rows = store.connection.execute(
-        """SELECT question_id, concept, score, content_hash FROM answers a
-           WHERE id = (SELECT MAX(id) FROM answers b WHERE b.question_id = a.question_id)
+        f"""SELECT question_id, concept, score, content_hash FROM answers a
+           WHERE {_GOOD_ANSWER} AND id = (SELECT MAX(id) FROM answers b WHERE b.question_id = a.question_id)
            ORDER BY concept""")
     table: dict[str, tuple[float, int]] = {}
     for row in rows:
@@ -103,7 +116,8 @@ def recent_sessions(store: Store, limit: int = 5) -> list[dict]:
         """SELECT s.id, s.kind, s.topics, s.resolved_topics, s.started_at, s.score, s.total,
                   (SELECT COALESCE(SUM(a.score), 0) FROM answers a WHERE a.session_id = s.id) AS points
            FROM quiz_sessions s ORDER BY s.id DESC LIMIT ?""", (limit,))
-    return [dict(row) for row in rows]
+    return well_typed(store, rows, "quiz_sessions", id=int, kind=str, topics=str, started_at=str, score=int,
+                      total=int)
 
 
 def all_answers(store: Store) -> list[dict]:
@@ -112,7 +126,7 @@ def all_answers(store: Store) -> list[dict]:
                   a.qtype, a.shown_order, a.given, a.picked, a.expected, a.correct, a.score, a.confidence,
                   a.content_hash, a.answered_at
            FROM answers a LEFT JOIN quiz_sessions s ON s.id = a.session_id ORDER BY a.id""")
-    return [dict(row) for row in rows]
+    return well_typed(store, rows, "answers", id=int, session_id=(int, type(None)), **_ANSWER_TYPES)
 
 
 def failures(store: Store, question_id: str, content_hash: str) -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from llmtutor.store.db import Store, now_utc
+from llmtutor.store.db import Store, now_utc, well_typed
 
 NEW, IN_PROGRESS, DONE = "new", "in_progress", "done"
 
 
 def lesson_states(store: Store) -> dict[str, tuple[str, int]]:
     """{lesson id: (status, section position)} for every lesson the learner has opened."""
-    rows = store.connection.execute("SELECT lesson_id, status, position FROM lesson_progress")
-    return {row["lesson_id"]: (row["status"], row["position"]) for row in rows}
+    rows = well_typed(store, store.connection.execute("SELECT lesson_id, status, position FROM lesson_progress"),
+                      "lesson_progress", lesson_id=str, status=str, position=int)
+    return {row["lesson_id"]: (row["status"], max(0, row["position"])) for row in rows
+            if row["status"] in (IN_PROGRESS, DONE)}
 
 
 def status_of(states: dict[str, tuple[str, int]], lesson_id: str) -> str:
