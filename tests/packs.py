@@ -49,11 +49,14 @@ questions:
   - id: pack-basics-01
     type: single
     concept: pack-term
+    section: first
     prompt: {en: Which is a pack?, zh: 哪个是内容包？}
     choices:
       - {en: A folder of YAML, zh: 一个 YAML 文件夹}
       - {en: A binary, zh: 一个二进制文件}
     answer: A
+    why_wrong:
+      B: {en: A pack holds no code., zh: 内容包里没有代码。}
     explanation: {en: Packs are data., zh: 内容包是数据。}
 """
 

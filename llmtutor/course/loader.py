@@ -219,7 +219,7 @@ def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -
     if not use_cache or problems:
         return load_files(files, problems)
     return cached("course", _cache_key_paths(files), lambda: load_files(files, problems),
-                  keep=lambda result: not result.problems)
+                  keep=lambda result: not result.errors)
 
 
 def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
@@ -234,4 +234,4 @@ def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
         full = load_course(content_dirs)
         return LoadResult(full.course.catalog(), full.problems)
 
-    return cached("catalog", _cache_key_paths(files), build, keep=lambda result: not result.problems)
+    return cached("catalog", _cache_key_paths(files), build, keep=lambda result: not result.errors)

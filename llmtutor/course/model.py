@@ -93,6 +93,21 @@ class WalkthroughInfo(NamedTuple):
     terms: tuple[str, ...]
 
 
+# `unit:` of a numeric question → what a learner may type after the number (case is ignored).
+# "percent" also means that `15`, `15%` and `15 %` are all the number 15.
+UNIT_SPELLINGS = {
+    "percent": ("%", "percent", "per cent", "pct", "百分比"),
+    "bytes": ("b", "byte", "bytes", "字节"),
+    "KB": ("kb", "kilobyte", "kilobytes", "千字节"),
+    "MB": ("mb", "megabyte", "megabytes", "兆字节"),
+    "GB": ("gb", "gigabyte", "gigabytes", "千兆字节"),
+    "parameters": ("parameter", "parameters", "params", "param", "个参数", "参数"),
+    "tokens": ("token", "tokens", "个词元", "词元", "个token"),
+    "FLOPs": ("flop", "flops", "次浮点运算", "浮点运算"),
+    "multiply-adds": ("multiply-add", "multiply-adds", "mac", "macs", "次乘加", "乘加"),
+}
+
+
 class Question(NamedTuple):
     """One quiz question as written by an author (choices in written order)."""
 
@@ -109,6 +124,12 @@ class Question(NamedTuple):
     section: str = ""
     misconception: bool = False
     path: str = ""
+    why_wrong: tuple[tuple[int, Localized], ...] = ()  # (written index of a wrong choice, why it is wrong)
+    unit: str = ""  # numeric only: "percent", or a unit the learner may type after the number
+
+    def why_wrong_for(self, index: int) -> Localized | None:
+        """Why the choice at written `index` is wrong, if the author said."""
+        return next((text for at, text in self.why_wrong if at == index), None)
 
 
 class Course:

@@ -6,11 +6,14 @@ files (terms, lessons, walkthroughs) are checked afterwards by `course.validate`
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 
 from llmtutor.course.fields import FieldReader
 from llmtutor.course.located import LocatedList, LocatedMap
 from llmtutor.course.model import (
+    UNIT_SPELLINGS,
     Correction,
     Figure,
     Lesson,
@@ -34,9 +37,10 @@ TERM_FIELDS = {"id", "name", "aliases", "definition", "formula", "example", "rel
                "walkthroughs"}
 WALK_FIELDS = {"id", "title", "description", "lessons", "terms"}
 QUESTION_FIELDS = {"id", "type", "concept", "section", "prompt", "choices", "answer", "items",
-                   "tolerance", "explanation", "misconception"}
-FIELDS_BY_TYPE = {"single": {"choices"}, "multiple": {"choices"}, "ordering": {"items"},
-                  "numeric": {"tolerance"}, "true_false": set(), "short": set()}
+                   "tolerance", "explanation", "misconception", "why_wrong", "unit"}
+FIELDS_BY_TYPE = {"single": {"choices", "why_wrong"}, "multiple": {"choices", "why_wrong"},
+                  "ordering": {"items"}, "numeric": {"tolerance", "unit"}, "true_false": set(), "short": set()}
+PERCENT_WORDS = re.compile(r"percent|per cent|percentage|%|百分", re.IGNORECASE)
 
 
 def build_lesson(data: object, reader: FieldReader, refs: list) -> Lesson | None:
@@ -301,17 +305,21 @@ def _build_question(item: object, line: int, reader: FieldReader, lesson: str, r
     section = reader.string(data, "section", where, required=False) or ""
     if section:
         refs.append(("section", f"{lesson}#{section}", data.line_of("section"), where))
+    else:
+        reader.warn(data.line, "warn_no_section", where=where)
     prompt = reader.text(data, "prompt", where)
     explanation = reader.text(data, "explanation", where)
     misconception = data.get("misconception") is True
     if qtype is None:
         return None
-    for name in ("choices", "items", "tolerance"):
+    for name in ("choices", "items", "tolerance", "why_wrong", "unit"):
         if name in data and name not in FIELDS_BY_TYPE[qtype]:
             reader.problem(data.line_of(name), "field_not_for_type", where=where, field=name, type=qtype)
     choices: list[Localized] = []
     items: list[Localized] = []
     tolerance = 0.0
+    unit = ""
+    why_wrong: tuple = ()
     answer = _read_answer(data, qtype, reader, where)
     if qtype in ("single", "multiple"):
         choices = reader.text_list(data, "choices", where)
@@ -324,20 +332,56 @@ def _build_question(item: object, line: int, reader: FieldReader, lesson: str, r
                                    value=LETTERS[letter_index], count=len(choices))
                     answer = None
                     break
+        if answer is not None:
+            why_wrong = _read_why_wrong(data, len(choices), answer, reader, where)
     elif qtype == "ordering":
         items = reader.text_list(data, "items", where)
         if len(items) < 3:
             reader.problem(data.line_of("items") if "items" in data else data.line, "bad_items", where=where)
             return None
         answer = tuple(range(len(items)))
-    elif qtype == "numeric" and "tolerance" in data:
-        tolerance = reader.number(data, "tolerance", where) or 0.0
+    elif qtype == "numeric":
+        if "tolerance" in data:
+            tolerance = reader.number(data, "tolerance", where) or 0.0
+        unit = _read_unit(data, prompt, reader, where)
     if None in (qid, concept, prompt, explanation, answer):
         return None
     return Question(id=qid, type=qtype, lesson=lesson, concept=concept, prompt=prompt,
                     explanation=explanation, choices=tuple(choices), answer=answer, items=tuple(items),
                     tolerance=abs(tolerance), section=section, misconception=misconception,
-                    path=f"{reader.path}:{data.line}")
+                    path=f"{reader.path}:{data.line}", why_wrong=why_wrong, unit=unit)
+
+
+def _read_why_wrong(data: LocatedMap, count: int, answer: tuple, reader: FieldReader, where: str) -> tuple:
+    """`why_wrong: {B: {en, zh}, ...}`: letters as written, each a wrong choice; warns about the missing."""
+    found: dict[int, Localized] = {}
+    if "why_wrong" in data:
+        table = reader.mapping(data["why_wrong"], data.line_of("why_wrong"), where)
+        for key in table or ():
+            letter = str(key).strip().upper()
+            index = LETTERS.index(letter) if len(letter) == 1 and letter in LETTERS else -1
+            if index < 0 or index >= count or index in answer:
+                reader.problem(table.line_of(key), "bad_why_wrong_letter", where=where, value=key,
+                               count=count)
+                continue
+            text = reader.text(table, key, where)
+            if text is not None:
+                found[index] = text
+    missing = [LETTERS[i] for i in range(count) if i not in answer and i not in found]
+    if missing:
+        reader.warn(data.line_of("choices"), "warn_no_why_wrong", where=where, letters=", ".join(missing))
+    return tuple(sorted(found.items()))
+
+
+def _read_unit(data: LocatedMap, prompt: Localized | None, reader: FieldReader, where: str) -> str:
+    unit = reader.string(data, "unit", where, required=False) or ""
+    if unit and unit not in UNIT_SPELLINGS:
+        reader.problem(data.line_of("unit"), "bad_unit", where=where, value=unit,
+                       known=", ".join(UNIT_SPELLINGS))
+        unit = ""
+    if unit != "percent" and prompt is not None and (PERCENT_WORDS.search(prompt.en) or PERCENT_WORDS.search(prompt.zh)):
+        reader.warn(data.line_of("prompt"), "warn_percent_without_unit", where=where)
+    return unit
 
 
 def _read_answer(data: LocatedMap, qtype: str, reader: FieldReader, where: str):
