@@ -178,8 +178,12 @@ def validate(
         else:
             problems.append(Problem(str(path), 0, "path_missing"))
     result = load_files(files, problems)
+    from llmtutor.course.measures import measure
+
+    bank_problems, scores = measure(result.course)
+    result.problems.extend(bank_problems)
     out = console()
-    ordered = sorted(result.problems, key=lambda p: (p.warning, p.path, p.line))
+    ordered = sorted(result.problems, key=lambda p: (p.warning, not p.path, p.path, p.line))
     for problem in ordered:
         line = Text()
         if problem.warning:
@@ -187,6 +191,10 @@ def validate(
         line.append(problem.text(SESSION.lang))
         out.print(line, soft_wrap=True)
     course = result.course
+    if course.questions:
+        from llmtutor.render.measures import testwise_table
+
+        out.print(testwise_table(scores, SESSION.lang))
     if result.errors or result.warnings:
         out.print(t("validate_failed", errors=len(result.errors), warnings=len(result.warnings)),
                   style="bold red" if result.errors else "yellow")

@@ -18,8 +18,10 @@ class Problem(NamedTuple):
 
     def text(self, lang: str | None = None) -> str:
         params = dict(self.params or {})
-        for name in ("kind", "language"):
+        for name in ("kind", "language", "learner"):
             if name in params:
                 params[name] = message(str(params[name]), lang)
+        if not self.path:  # about the whole bank, not one place
+            return message(self.key, lang, **params)
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {message(self.key, lang, **params)}"
