@@ -201,7 +201,6 @@ def test_measures_use_both_languages(tmp_path):
     assert scores["testwise_longest"].zh == 1.0 and scores["testwise_longest"].en == pytest.approx(1 / 3)
 
 
-@pytest.mark.xfail(strict=True, reason="bank rewrite on branch h16bank")
 def test_the_shipped_bank_has_no_cues():
     from llmtutor.course.loader import load_course
     from llmtutor.course.measures import measure

@@ -13,7 +13,6 @@ def test_shipped_course_is_valid(tutor):
     assert "Valid:" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="bank rewrite on branch h16bank")
 def test_shipped_course_has_no_warnings(tutor):
     result = tutor("validate")
     assert result.exit_code == 0, result.output
