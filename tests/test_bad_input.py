@@ -135,13 +135,14 @@ class Fixtures:
         return path
 
     def make_home_bad_due(self, path):
-        return self._store(path, "INSERT INTO review_cards VALUES ('attention-01', '{}', 'garbage', 'x')")
+        return self._store(path, "INSERT INTO review_cards (question_id, card_json, due, updated_at) VALUES ('attention-01', '{}', 'garbage', 'x')")
 
     def make_home_bad_cards(self, path):
         from llmtutor.course.loader import load_course
 
         ids = [q.id for q in load_course().course.questions]
-        bad_card = "INSERT INTO review_cards VALUES (?, '{not json', '2020-01-01T00:00:00+00:00', 'x')"
+        bad_card = ("INSERT INTO review_cards (question_id, card_json, due, updated_at) "
+                    "VALUES (?, '{not json', '2020-01-01T00:00:00+00:00', 'x')")
         return self._store(path, *[(bad_card, (qid,)) for qid in ids])
 
     def make_home_bad_answer(self, path):
@@ -212,7 +213,8 @@ class Fixtures:
     def make_loose_quiz_yaml(self, path):
         path.mkdir()
         (path / "loose.yaml").write_text(QUIZ.replace("pack-basics-01", "loose-01").replace("pack-basics", "attention")
-                                         .replace("concept: pack-term", "concept: self-attention"))
+                                         .replace("concept: pack-term", "concept: self-attention")
+                                         .replace("section: first", "section: idea"))
         return path / "loose.yaml"
 
     def make_loose_unknown_yaml(self, path):

@@ -88,20 +88,27 @@ def test_a_closed_stdout_is_one_line_and_exit_1(tmp_path):
     assert result.stderr.decode().strip() == "Error: Could not write the output (Bad file descriptor)."
 
 
+def _answer(child, text: str) -> None:
+    """Type an answer at the quiz prompt, then the confidence key the quiz asks for next."""
+    child.sendline(text)
+    child.expect("s = sure, u = unsure")
+    child.send("s")
+
+
 # 2: a reset in another terminal while a quiz runs
 
 def test_a_reset_during_a_quiz_keeps_the_answers_given_after_it(tmp_path):
     child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "5", "--count", "3")
     child.expect("Your answer")
-    child.sendline("true")
+    _answer(child, "true")
     child.expect("Question 2/3")
     child.expect("Your answer")
     reset = run(tmp_path, "progress", "--reset", "-y")
     assert reset.returncode == 0 and b"Erased." in reset.stdout
-    child.sendline("true")
+    _answer(child, "true")
     child.expect("Question 3/3")
     child.expect("Your answer")
-    child.sendline("false")
+    _answer(child, "false")
     child.expect("Score")
     assert exit_status(child) == 0
     assert "Could not save" not in child.before
@@ -220,7 +227,10 @@ def test_invalid_utf8_on_stdin_answers_is_exit_2(tmp_path):
 # 15: last-error.txt never follows a link
 
 def test_last_error_replaces_a_planted_link_not_its_target(tmp_path, tutor, monkeypatch):
-    import llmtutor.cli.course_commands as course_commands
+    import sys
+
+    tutor("lessons")  # the command module is now worded in this run's language: the app keeps it
+    course_commands = sys.modules["llmtutor.cli.course_commands"]
 
     cache = tmp_path / "cache"
     cache.mkdir(exist_ok=True)
@@ -291,7 +301,7 @@ def _close_the_terminal(child) -> int:
 def test_a_closed_terminal_mid_quiz_is_130_and_the_session_is_finished(tmp_path, round):
     child = spawn(tmp_path, "quiz", "--type", "true_false", "--seed", "5", "--count", "3")
     child.expect("Your answer")
-    child.sendline("true")
+    _answer(child, "true")
     child.expect("Question 2/3")
     child.expect("Your answer")
     assert _close_the_terminal(child) == 130
@@ -362,7 +372,7 @@ def test_a_huge_answer_at_the_prompt_is_refused_at_once(tmp_path):
     child.expect("Your answer")
     child.sendline("x" * 3000)
     child.expect("longer than 1000 characters")
-    child.sendline("true")
+    _answer(child, "true")
     child.expect("Score")
     assert exit_status(child) == 0
     assert answered(tmp_path) == 1

@@ -109,7 +109,7 @@ def test_the_end_of_a_section_offers_one_optional_check(tmp_path):
     pack = write_pack(tmp_path / "pack", quiz=quiz)
     env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "COLUMNS": "80", "LINES": "40", "TERM": "xterm",
            "LLMTUTOR_LANG": "en", "LLMTUTOR_CACHE": str(tmp_path / "cache")}
-    child = pexpect.spawn(sys.executable, ["-m", "llmtutor", "--content-dir", str(pack), "learn", "pack-basics"],
+    child = pexpect.spawn(sys.executable, ["-m", "llmtutor", "--content-dir", str(pack), "learn", "pack-basics", "--check"],
                           env=env, encoding="utf-8", timeout=30, dimensions=(40, 80))
     child.expect("Pack basics · 1/3")
     child.send(" ")

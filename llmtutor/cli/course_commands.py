@@ -102,6 +102,7 @@ def learn(
     show_all: bool = typer.Option(False, "--all", help=t("help_opt_all")),
     done: bool = typer.Option(False, "--done", help=t("help_opt_done")),
     page: Optional[int] = typer.Option(None, "--page", metavar="N", help=t("help_opt_page")),
+    check: bool = typer.Option(False, "--check", help=t("help_opt_check")),
 ) -> None:
     from llmtutor.render.course_map import next_lesson
     from llmtutor.store.lessons import lesson_states
@@ -132,7 +133,7 @@ def learn(
         print_lesson(course, lesson, None if page is None else page - 1)
     else:
         start = page - 1 if page is not None else (position if status == "in_progress" else 0)
-        page_lesson(course, lesson, start, resumed=page is None)
+        page_lesson(course, lesson, start, resumed=page is None, checks=check)
 
 
 def explain(

@@ -89,8 +89,8 @@ def _hint(*keys: str):
 class LessonReader:
     """Where the learner is in a lesson (page, screenful), and what the keys do."""
 
-    def __init__(self, out, course, lesson, start: int, resumed: bool = True) -> None:
-        self.out, self.course, self.lesson, self.resumed = out, course, lesson, resumed
+    def __init__(self, out, course, lesson, start: int, resumed: bool = True, checks: bool = False) -> None:
+        self.out, self.course, self.lesson, self.resumed, self.checks = out, course, lesson, resumed, checks
         self.total = page_count(lesson)
         self.index, self.part = min(max(start, 0), self.total - 1), 0
         self.notice = None
@@ -126,7 +126,8 @@ class LessonReader:
                 if self.part < count - 1:
                     self.part += 1
                     continue
-                self.section_check(self.index)
+                if self.checks:
+                    self.section_check(self.index)
                 if self.index == self.total - 1:
                     _record(mark_done, self.lesson.id)
                     out.print(t("lesson_done", title=visible(self.lesson.title.get(lang))), style="green")
@@ -242,6 +243,9 @@ def _notice(text: str, style: str):
     return Text(text, style=style)
 
 
-def page_lesson(course, lesson, start: int, resumed: bool = True) -> None:
-    """Interactive paging from page `start` (0-based; `resumed`: where the learner stopped); see `LessonReader`."""
-    LessonReader(console(), course, lesson, start, resumed).run()
+def page_lesson(course, lesson, start: int, resumed: bool = True, checks: bool = False) -> None:
+    """Interactive paging from page `start` (0-based; `resumed`: where the learner stopped); see `LessonReader`.
+
+    `checks`: at the end of each section, offer one optional question on it (`learn --check`).
+    """
+    LessonReader(console(), course, lesson, start, resumed, checks).run()

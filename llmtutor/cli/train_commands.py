@@ -146,7 +146,8 @@ def _run(settings, path: Path, as_json: bool) -> None:
         mask = model.mask(len(example))
         view = TrainingView(title, example, mask)
         # transient: the last frame is printed again in full once training ends, never cropped
-        live = Live(view, console=out, auto_refresh=False, transient=True)
+        live = Live(view, console=out, auto_refresh=False, transient=True, redirect_stdout=False,
+                    redirect_stderr=False)  # our guarded streams write to sys.stdout themselves
         live.start()
     last_step = 0
     # Small matrices: BLAS threads cost more than they give, and would fight over the 2 cores.
