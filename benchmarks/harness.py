@@ -54,7 +54,7 @@ class Stats:
     """Seconds of one measured thing: the median and the spread of its samples."""
 
     samples: list[float]
-    cpu: list[float] = field(default_factory=list)  # CPU seconds (user + system) per sample, commands only
+    cpu: list[float] = field(default_factory=list)  # CPU seconds (user + system, all threads) per sample
 
     @property
     def median(self) -> float:
@@ -160,18 +160,19 @@ exec(compile({setup!r}, "<setup>", "exec"), namespace)
 statement = compile({statement!r}, "<statement>", "exec")
 for _ in range({warmup}):
     exec(statement, namespace)
-times = []
+times, cpu = [], []
 for _ in range({repeats}):
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     exec(statement, namespace)
     times.append(time.perf_counter() - started)
-json.dump(times, sys.stdout)
+    cpu.append(time.process_time() - cpu_started)
+json.dump({{"wall": times, "cpu": cpu}}, sys.stdout)
 '''
 
 
 def run_snippet(snippet: Snippet, repeats: int = 5, warmup: int = 1, threads: int | None = None,
-                env: Mapping[str, str] | None = None) -> list[float]:
-    """The seconds of each timed run of the snippet's statement, in one fresh process."""
+                env: Mapping[str, str] | None = None) -> dict[str, list[float]]:
+    """{"wall": seconds, "cpu": CPU seconds of the process} of each timed run, in one fresh process."""
     threads = threads or cpu_count()
     code = _RUNNER.format(threads=threads, setup=textwrap.dedent(snippet.setup),
                           statement=textwrap.dedent(snippet.statement), warmup=warmup, repeats=repeats)
@@ -186,7 +187,8 @@ def time_snippets(snippets: Mapping[str, Snippet], processes: int = 5, repeats: 
                   threads: int | None = None, env: Mapping[str, str] | None = None) -> dict[str, Stats]:
     """Each snippet timed in `processes` fresh processes, alternated; one sample per process.
 
-    A process's sample is the median of its `repeats` timed runs (after `warmup` untimed ones).
+    A process's sample is the median of its `repeats` timed runs (after `warmup` untimed ones),
+    in wall time (`samples`) and in the process's CPU time, all its threads (`cpu`).
     """
     stats = {name: Stats([]) for name in snippets}
     for order in _rounds(snippets, processes):
@@ -194,7 +196,8 @@ def time_snippets(snippets: Mapping[str, Snippet], processes: int = 5, repeats: 
             snippet = snippets[name]
             times = run_snippet(snippet, repeats=repeats if snippet.repeats is None else snippet.repeats,
                                 warmup=warmup if snippet.warmup is None else snippet.warmup, threads=threads, env=env)
-            stats[name].samples.append(statistics.median(times))
+            stats[name].samples.append(statistics.median(times["wall"]))
+            stats[name].cpu.append(statistics.median(times["cpu"]))
     return stats
 
 

@@ -5,6 +5,9 @@
 - Growth exponents: time and peak memory of the naive `scaled_dot_product_attention` (with
   the weights) and of `tiled_attention`, at n = 1024 … 8192, d = 64, one head; the exponent is
   the slope of log(figure) against log(n) by least squares (2 = quadratic). No goal: reported.
+  The growth is the algorithm's, so it is timed on one core (the process's affinity set to
+  one CPU, BLAS on one thread) in CPU time, which the other work of a shared machine disturbs
+  far less than wall time; all eight (size, version) pairs alternate in the same rounds.
 
 Every figure comes from fresh processes (see harness.py): memory with tracemalloc (NumPy
 reports its allocations to it), time as the median of the process's runs, and the median of
@@ -42,6 +45,8 @@ peak = tracemalloc.get_traced_memory()[1] - base
 print(json.dumps({"peak": peak}))
 '''
 SETUP = '''
+import os
+os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})  # one core, before NumPy counts them
 import numpy as np
 from llmtutor.attention import scaled_dot_product_attention, tiled_attention
 rng = np.random.default_rng(0)
@@ -69,17 +74,14 @@ def run(repeats: int = 3) -> list[Result]:
     ratio = tiled / naive
     results = [Result("memory: tiled_attention, n = 8192, d = 64, f32", f"{tiled / 2**20:.1f} MiB added",
                       f"{naive / 2**20:.0f} MiB (scaled_dot_product_attention)", ratio, "≤ 0.25×", ratio <= 0.25)]
-    times: dict[str, list[float]] = {name: [] for name in CALLS}
-    memory: dict[str, list[int]] = {name: [] for name in CALLS}
-    for n in SIZES:
-        stats = time_snippets({name: Snippet(SETUP.format(n=n), call) for name, call in CALLS.items()},
-                              processes=max(3, repeats), repeats=3)
-        for name in CALLS:
-            times[name].append(stats[name].median)
-            memory[name].append(measure(name, n))
+    stats = time_snippets({(name, n): Snippet(SETUP.format(n=n), call) for name, call in CALLS.items()
+                           for n in SIZES}, processes=max(3, repeats), repeats=3, threads=1)
+    times = {name: [stats[name, n].cpu_median for n in SIZES] for name in CALLS}
+    memory = {name: [measure(name, n) for n in SIZES] for name in CALLS}
     for name, label in (("naive", "scaled_dot_product_attention"), ("tiled", "tiled_attention")):
-        detail = ", ".join(f"n={n}: {t * 1000:.0f} ms, {m / 2**20:.1f} MiB"
-                           for n, t, m in zip(SIZES, times[name], memory[name]))
+        detail = "one core, CPU time: " + ", ".join(
+            f"n={n}: {t * 1000:.0f} ms ({stats[name, n].spread()} wall), {m / 2**20:.1f} MiB"
+            for n, t, m in zip(SIZES, times[name], memory[name]))
         results.append(Result(f"growth with n: {label}, d = 64, f32",
                               f"time ∝ n^{slope(SIZES, times[name]):.2f}, memory ∝ n^{slope(SIZES, memory[name]):.2f}",
                               "n = 1024 … 8192", None, "–", None, detail))

@@ -169,3 +169,15 @@ def test_every_cjk_character_is_a_token_of_its_own(cjk, english):
     except TutorError:
         return
     assert tokens[: len(cjk)] == list(cjk)
+
+
+@pytest.mark.parametrize("code", [0x1100, 0x11FF, 0x2E80, 0x3005, 0x3007, 0x3021, 0x303B, 0x3041, 0x30FF, 0x3105,
+                                  0x31BF, 0x3400, 0x4E00, 0x9FFF, 0xAC00, 0xD7A3, 0xFA0E, 0xFF66, 0xFFDC,
+                                  0x1B000, 0x20000, 0x323AF])
+def test_each_cjk_range_from_its_first_to_its_last_character_gives_one_token_each(code):
+    assert tokenize(f"ab{chr(code)}{chr(code)}cd") == ["ab", chr(code), chr(code), "cd"]
+
+
+@pytest.mark.parametrize("code", [0x10FF, 0x1B170])  # a Georgian and a Nüshu letter, next to the ranges
+def test_letters_just_outside_the_cjk_ranges_join_the_word(code):
+    assert tokenize(f"ab{chr(code)}{chr(code)}cd") == [f"ab{chr(code)}{chr(code)}cd"]
