@@ -33,6 +33,8 @@ def test_wheel_contains_every_content_and_quiz_file(wheel):
     assert expected, "no content found in the repository"
     assert expected <= names
     assert any(name.startswith("llmtutor/messages/") for name in names)
+    for task in ("reverse", "copy", "sort", "induction"):  # the trained toy models ship too
+        assert f"llmtutor/model/weights/{task}.npz" in names
 
 
 def test_wheel_alone_runs_from_another_folder(wheel, tmp_path):

@@ -22,8 +22,16 @@ JSON_DECIMALS = 6
 WORDED_IN = language()  # the language of the help texts below; app.py re-words them if it changes
 
 
+RANDOM_ONLY = {"heads": "--heads", "dim": "--dim", "seed": "--seed", "weights_file": "--weights",
+               "positions": "--no-positions"}
+
+
 def attention(
+    ctx: typer.Context,
     text: str = typer.Argument(..., metavar="TEXT", help=t("help_arg_text")),
+    model: str = typer.Option("random", "--model", metavar="random|reverse|copy|sort|induction|FILE",
+                              help=t("help_opt_model")),
+    layer: Optional[int] = typer.Option(None, "--layer", help=t("help_opt_layer")),
     heads: int = typer.Option(1, "--heads", help=t("help_opt_heads")),
     head: Optional[int] = typer.Option(None, "--head", help=t("help_opt_head")),
     causal: bool = typer.Option(False, "--causal", help=t("help_opt_causal")),
@@ -35,10 +43,15 @@ def attention(
     weights_file: Optional[Path] = typer.Option(None, "--weights", metavar="FILE.npz", help=t("help_opt_weights")),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_attn_json")),
 ) -> None:
-    from llmtutor.attention.text_attention import attend_to_text, load_projections
-
     if export is not None and export.suffix.lower() not in (".svg", ".html", ".htm"):
         raise TutorError("export_format", path=str(export))
+    if model != "random":
+        _trained(ctx, text, model, layer, head, causal, values, export, as_json)
+        return
+    if layer is not None and layer != 1:
+        raise TutorError("model_layer_out_of_range", value=layer, layers=1)
+    from llmtutor.attention.text_attention import attend_to_text, load_projections
+
     projections = load_projections(weights_file) if weights_file is not None else None
     result = attend_to_text(text, d_model=dim, n_heads=heads, seed=seed, causal=causal, positions=positions,
                             projections=projections)
@@ -89,3 +102,90 @@ def _picture(result, text: str, head: Optional[int], values: bool):
         body = HeadGrid(result.weights, result.tokens, result.tokens, mask=mask,
                         head=None if head is None else head - 1, title=title, show_values=values)
     return Group(body, Text(settings, style="dim"))
+
+
+def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool, export, as_json: bool) -> None:
+    """`--model reverse|copy|sort|induction|FILE`: a trained toy model's real attention on the input."""
+    for parameter, option in RANDOM_ONLY.items():
+        source = ctx.get_parameter_source(parameter)  # Click's ParameterSource: DEFAULT unless typed
+        if source is not None and source.name != "DEFAULT":
+            raise TutorError("model_option_random_only", option=option)
+    from llmtutor.model.attend import MODEL_NAMES, attend, load_named_model
+
+    wanted = name.strip()
+    if wanted.lower() in MODEL_NAMES:
+        wanted = wanted.lower()
+    elif not Path(wanted).exists():
+        from llmtutor.course.lookup import suggestions
+
+        close = suggestions(wanted, ((n, n) for n in ("random", *MODEL_NAMES))) if "/" not in wanted else []
+        raise TutorError("unknown_model", exit_code=1, name=name,
+                         hint=t("did_you_mean", names=", ".join(close)) if close else "")
+    model, source = load_named_model(wanted)
+    if causal:
+        raise TutorError("model_causal_decided", model=source,
+                         mask=t("model_mask_causal") if model.config.causal else t("model_mask_none"))
+    if layer is not None and not 1 <= layer <= model.config.n_layers:
+        raise TutorError("model_layer_out_of_range", value=layer, layers=model.config.n_layers)
+    if head is not None and not 1 <= head <= model.config.n_heads:
+        raise TutorError("model_head_out_of_range", value=head, heads=model.config.n_heads)
+    result = attend(model, source, text)
+    shown_layer = (layer or 1) - 1
+    meta = result.meta
+    heldout = {(int(s[0]), int(s[1])): s for s in meta.get("head_scores", [])}
+    if as_json:
+        weights = result.weights[shown_layer]
+        print_json({
+            "tokens": result.tokens, "model": source, "task": result.task, "layer": shown_layer + 1, "head": head,
+            "weights": (weights[head - 1] if head else weights).round(JSON_DECIMALS).tolist(),
+            "output": result.output, "expected_output": result.expected_output,
+            "head_scores": [{"layer": l, "head": h, "pattern_on_input": p,
+                             "pattern_heldout": heldout.get((l, h), [None, None, None, None])[2],
+                             "entropy_heldout": heldout.get((l, h), [None, None, None, None])[3]}
+                            for l, h, p in result.head_scores],
+            "settings": {"causal": result.causal, "layers": result.n_layers, "heads": result.n_heads,
+                         "trained": True, "decimals": JSON_DECIMALS,
+                         "heldout_accuracy": meta.get("final_accuracy"), "seed": meta.get("seed"),
+                         "steps": meta.get("steps")},
+        })
+        return
+    import numpy as np
+    from rich.console import Group
+    from rich.text import Text
+
+    from llmtutor.cli.train_commands import expected_key_names
+    from llmtutor.render.head_grid import HeadGrid
+    from llmtutor.render.heatmap import Heatmap
+    from llmtutor.render.safe_text import visible
+
+    weights = result.weights[shown_layer]  # (heads, n, n)
+    n = len(result.tokens)
+    mask = np.tril(np.ones((n, n), dtype=bool)) if result.causal else None
+    title = t("model_title", task=result.task, layer=shown_layer + 1, text=visible(" ".join(result.tokens)))
+    if head is not None or weights.shape[0] == 1:
+        body = Heatmap(weights[(head or 1) - 1], result.tokens, result.tokens, mask=mask, title=title,
+                       show_values=values, vmin=0.0, vmax=1.0)
+    else:
+        body = HeadGrid(weights, result.tokens, result.tokens, mask=mask, title=title, show_values=values,
+                        vmin=0.0, vmax=1.0)
+    picture = Group(body, Text(t("model_output", output=" ".join(result.output),
+                                 expected=" ".join(result.expected_output))))
+    out = console()
+    out.print(picture)
+    names = expected_key_names(result.task, result.n_layers)
+    for l, h, p in result.head_scores:
+        stored = heldout.get((l, h))
+        if p is None:
+            line = t("model_head_entropy", layer=l, head=h, entropy=f"{stored[3]:.2f}" if stored else "–")
+        else:
+            line = t("model_head_score", layer=l, head=h, expected=names[l - 1], score=f"{p:.2f}",
+                     heldout=f"{stored[2]:.2f}" if stored and stored[2] is not None else "–")
+        say(out, line)
+    accuracy = meta.get("final_accuracy")
+    say(out, t("model_note", task=result.task, steps=meta.get("steps", "?"), seed=meta.get("seed", "?"),
+               accuracy=f"{accuracy * 100:.1f}%" if isinstance(accuracy, (int, float)) else "–"), "dim")
+    if export is not None:
+        from llmtutor.render.export import export_heatmap
+
+        export_heatmap(picture, export)
+        error_console().print(t("attention_exported", path=str(export)))

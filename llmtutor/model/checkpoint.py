@@ -45,6 +45,7 @@ def save_model(model: Transformer, path: Path, dtype=np.float32) -> Path:
     arrays.update({name: array.astype(dtype) for name, array in model.parameters().items()})
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a model file is for reading by anyone
         with os.fdopen(handle, "wb") as file:
             np.savez_compressed(file, **arrays)
             file.flush()
