@@ -109,6 +109,9 @@ def test_a_walkthrough_is_found_by_its_title_or_a_typo(tutor):
     (("masks", "--causal"), "does not use --causal"),
     (("scaling", "--text", "hi"), "does not use --text"),
     (("positions", "--text", "alone"), "at least two tokens"),
+    (("backprop", "--heads", "2"), "does not use --heads"),
+    (("backprop", "--dim", "5"), "odd"),
+    (("backprop", "--dk", "65"), "--dk must be between 1 and 64"),
 ])
 def test_bad_values_give_one_line_and_exit_2(tutor, args, fragment):
     result = tutor("walk", *args, "--no-pause")
@@ -195,6 +198,93 @@ def test_multi_head_json_recomputes_step_by_step(tutor, heads, causal):
     np.testing.assert_allclose(a["concat"], concat, atol=1e-12)
     np.testing.assert_allclose(a["output"], concat @ a["W_o"], atol=1e-12)
     assert np.all(a["weights"][:, ~mask] == 0)
+
+
+BACKPROP_KEYS = ["Q", "K", "V", "weights", "output", "grad_output", "grad_V", "grad_weights", "grad_scores",
+                 "grad_Q", "grad_K"]
+
+
+def central_differences(loss, array, h=1e-6):
+    """dL/d(array), one entry nudged up and down at a time (written here, apart from the tutor's gradcheck)."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        kept = array[index]
+        array[index] = kept + h
+        up = loss()
+        array[index] = kept - h
+        down = loss()
+        array[index] = kept
+        grad[index] = (up - down) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("args", [(), ("--causal",),
+                                  ("--text", "我爱 NLP!", "--dim", "6", "--dk", "3", "--seed", "9", "--causal")])
+def test_backprop_json_recomputes_every_gradient(tutor, args):
+    data = tutor.json("walk", "backprop", "--json", *args)
+    causal = "--causal" in args
+    assert data["walkthrough"] == "backprop" and data["settings"]["causal"] == causal
+    assert [key for key in data if key in BACKPROP_KEYS] == BACKPROP_KEYS
+    a = {key: np.array(data[key], dtype=float) for key in BACKPROP_KEYS}
+    n, d_k = len(data["tokens"]), int(args[args.index("--dk") + 1]) if "--dk" in args else 4
+    for key in ("Q", "K", "V", "output", "grad_output", "grad_V", "grad_Q", "grad_K"):
+        assert a[key].shape == (n, d_k), key
+    for key in ("weights", "grad_weights", "grad_scores"):
+        assert a[key].shape == (n, n), key
+    q, k, v, d_o = a["Q"], a["K"], a["V"], a["grad_output"]
+    mask = np.tril(np.ones((n, n), bool)) if causal else np.ones((n, n), bool)
+    weights = row_softmax(q @ k.T / np.sqrt(d_k), mask)
+    np.testing.assert_allclose(a["weights"], weights, atol=1e-12)
+    np.testing.assert_allclose(a["output"], weights @ v, atol=1e-12)
+    # the formulas, in plain NumPy
+    np.testing.assert_allclose(a["grad_V"], weights.T @ d_o, atol=1e-12)
+    np.testing.assert_allclose(a["grad_weights"], d_o @ v.T, atol=1e-12)
+    d_a = d_o @ v.T
+    d_s = weights * (d_a - (d_a * weights).sum(-1, keepdims=True))
+    np.testing.assert_allclose(a["grad_scores"], d_s, atol=1e-12)
+    np.testing.assert_allclose(a["grad_Q"], d_s @ k / np.sqrt(d_k), atol=1e-12)
+    np.testing.assert_allclose(a["grad_K"], d_s.T @ q / np.sqrt(d_k), atol=1e-12)
+    # and by central differences of L = sum(output * grad_output)
+    def loss(q=q, k=k, v=v):
+        return float(np.sum(row_softmax(q @ k.T / np.sqrt(d_k), mask) @ v * d_o))
+
+    for key, array, of in (("grad_Q", q.copy(), lambda x: loss(q=x)), ("grad_K", k.copy(), lambda x: loss(k=x)),
+                           ("grad_V", v.copy(), lambda x: loss(v=x))):
+        np.testing.assert_allclose(central_differences(lambda: of(array), array), a[key], atol=1e-6)
+    scores = q @ k.T / np.sqrt(d_k)
+    numeric = central_differences(lambda: float(np.sum(row_softmax(scores, mask) @ v * d_o)), scores)
+    np.testing.assert_allclose(numeric, a["grad_scores"], atol=1e-6)
+    free = weights.copy()
+    np.testing.assert_allclose(central_differences(lambda: float(np.sum(free @ v * d_o)), free),
+                               a["grad_weights"], atol=1e-6)
+    # what the steps say about them
+    np.testing.assert_allclose(a["grad_scores"].sum(-1), 0, atol=1e-12)
+    np.testing.assert_allclose(a["grad_K"].sum(0), 0, atol=1e-12)
+    if causal:
+        assert np.all(a["grad_scores"][np.triu_indices(n, 1)] == 0)
+    assert all(error < 1e-6 for error in data["relative_errors"].values())
+
+
+def test_backprop_seed_changes_the_upstream_gradient(tutor):
+    first = tutor.json("walk", "backprop", "--json")
+    assert first == tutor.json("walk", "backprop", "--json", "--seed", "0")
+    other = tutor.json("walk", "backprop", "--json", "--seed", "3")
+    assert not np.allclose(first["grad_output"], other["grad_output"])
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ("dV = Aᵀ·dO", "dA = dO·Vᵀ", "dS = A ⊙ (dA − rowsum(dA ⊙ A))", "dQ = dS·K", "dK = dSᵀ·Q",
+            "agrees with central differences", "every row of dS sums to 0", "masked cells of dS are exactly 0")),
+    ("zh", ("dV = Aᵀ·dO", "dS = A ⊙ (dA − rowsum(dA ⊙ A))", "与中心差分", "dS 每行之和都是 0", "被遮蔽的格子都恰好为")),
+])
+def test_backprop_prints_every_step_with_its_checks(tutor, lang, words):
+    result = run(tutor, "backprop", "--causal", lang=lang, width=200)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "step 10/10" in text or "步骤 10/10" in text
+    for word in words:
+        assert word in text, word
+    assert text.count("✓") >= 15 and "✗" not in text
 
 
 def test_same_seed_same_json_other_seed_other_json(tutor):

@@ -44,6 +44,7 @@ class Entry:
     module: str  # llmtutor.walkthroughs.<module> has build(options) -> Walkthrough
     options: tuple[str, ...]  # the options it uses; any other is refused
     positions: bool = False  # adds sinusoidal positions, so --dim must be even
+    max_dim: int = MAX_DIM  # the largest --dim and --dk (backprop nudges every entry of Q, K, V one by one)
 
 
 REGISTRY: dict[str, Entry] = {
@@ -54,6 +55,7 @@ REGISTRY: dict[str, Entry] = {
     "positions": Entry("positions", ("text", "seed", "dim"), positions=True),
     "bpe": Entry("bpe", ("text", "merges")),
     "cost": Entry("cost", ("seed", "max_n")),
+    "backprop": Entry("backprop", ("text", "seed", "dim", "dk", "causal"), positions=True, max_dim=64),
 }
 
 
@@ -95,10 +97,10 @@ def options_for(walk_id: str, given: dict[str, object], lang: str) -> WalkOption
 def _check(options: WalkOptions, entry: Entry) -> None:
     if not 0 <= options.seed <= MAX_SEED:
         raise TutorError("seed_out_of_range", value=options.seed, limit=MAX_SEED)
-    if not 2 <= options.dim <= MAX_DIM:
-        raise TutorError("dim_out_of_range", value=options.dim, limit=MAX_DIM)
-    if not 1 <= options.dk <= MAX_DIM:
-        raise TutorError("walk_dk_out_of_range", value=options.dk, limit=MAX_DIM)
+    if not 2 <= options.dim <= entry.max_dim:
+        raise TutorError("dim_out_of_range", value=options.dim, limit=entry.max_dim)
+    if not 1 <= options.dk <= entry.max_dim:
+        raise TutorError("walk_dk_out_of_range", value=options.dk, limit=entry.max_dim)
     if not 1 <= options.heads <= options.dim:
         raise TutorError("walk_heads_out_of_range", value=options.heads, dim=options.dim)
     if "heads" in entry.options and options.dim % options.heads:
