@@ -17,10 +17,10 @@ COURSE = load_course(use_cache=False).course
 SENTENCE_END = re.compile(r"[.!?。！？](\s|$)")
 
 
-def test_the_whole_syllabus_is_taught_in_fifteen_lessons():
+def test_the_whole_syllabus_is_taught_in_sixteen_lessons():
     assert [lesson.id for lesson in COURSE.lessons] == [
         "ai-history", "nlp-progress", "what-is-llm", "lm-history", "llm-vs-classic", "importance-challenges",
-        "basic-concepts", "attention", "transformer", "gpt-vs-bert", "pretraining", "fine-tuning",
+        "basic-concepts", "attention", "transformer", "learning-attention", "gpt-vs-bert", "pretraining", "fine-tuning",
         "other-techniques", "trends", "reading-example"]
 
 

@@ -64,7 +64,7 @@ def test_lesson_ids_are_shown_whole_where_there_is_room(tutor, width):
 def test_lessons_json_lists_every_lesson_in_order_with_status(tutor):
     lessons = tutor.json("lessons", "--json")
     assert [x["id"] for x in lessons][:2] == ["ai-history", "nlp-progress"]
-    assert len(lessons) == 15
+    assert len(lessons) == 16
     assert all({"id", "title", "status"} <= set(x) for x in lessons)
     assert {x["status"] for x in lessons} == {"new"}
 
