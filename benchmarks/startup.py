@@ -53,6 +53,9 @@ CASES = {
     "(home screen)": ([], "hello"),
     'attention "a b c"': (["attention", "a b c"], "hello + numpy"),
     "walk self-attention --no-pause": (["walk", "self-attention", "--no-pause"], "hello + numpy"),
+    "train (the task list)": (["train"], "hello + numpy"),
+    'attention --model reverse "3 1 4 1 5 9 2 6"': (["attention", "3 1 4 1 5 9 2 6", "--model", "reverse"],
+                                                    "hello + numpy"),
 }
 
 

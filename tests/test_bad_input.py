@@ -53,6 +53,16 @@ class Fixtures:
     def pack(self, path: Path, lesson: str = LESSON, glossary: str = GLOSSARY) -> Path:
         return write_pack(path, lesson=lesson, glossary=glossary)
 
+    def __getattr__(self, name):  # make_weights_<kind>: a bad --weights file (tests/test_weights_files.py)
+        if name.startswith("make_weights_"):
+            from test_weights_files import make
+
+            def maker(path, kind=name[len("make_weights_"):].replace("_", "-")):
+                path.mkdir()
+                return make(kind, path)
+            return maker
+        raise AttributeError(name)
+
     def make_folder(self, path):
         path.mkdir()
         return path

@@ -51,23 +51,49 @@ def check_settings(d_model: int, n_heads: int, seed: int) -> None:
         raise TutorError("seed_out_of_range", value=seed, limit=MAX_SEED)
 
 
+MAX_WEIGHT = 1e6  # trained projections are small numbers; beyond this the scores overflow to NaN
+
+
 def load_projections(path: Path) -> dict[str, np.ndarray]:
-    """W_q, W_k, W_v (and optionally W_o), each (d_model, d_model), from a .npz file (no pickles)."""
+    """W_q, W_k, W_v (and optionally W_o), each (d_model, d_model), from a .npz file.
+
+    The file is untrusted input, read by the model engine's safe reader: a regular file only
+    (a FIFO is refused, never opened), every array header checked before its data is read (a
+    zip bomb or a header that lies about its shape costs nothing), plain floats only, no pickles;
+    then finite values of a sane size, so the maths stays finite.
+    """
+    from llmtutor.model.checkpoint import read_plain_arrays
+
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name.lower(): np.asarray(data[name], dtype=np.float64) for name in data.files}
-    except (OSError, ValueError, KeyError) as err:
-        raise TutorError("weights_unreadable", path=str(path), detail=str(err)[:120]) from None
+        raw = read_plain_arrays(Path(path), limit=MAX_DIM * MAX_DIM * 8 + 4096)  # d_model ≤ 1024, float64
+    except TutorError as err:
+        raise TutorError("weights_unreadable", path=str(path), detail=_reason(err)) from None
+    arrays = {name.lower(): np.asarray(array, dtype=np.float64) for name, array in raw.items()}
     missing = [name for name in ("w_q", "w_k", "w_v") if name not in arrays]
     if missing:
         raise TutorError("weights_missing", path=str(path), names=", ".join(missing))
-    d_model = arrays["w_q"].shape[0] if arrays["w_q"].ndim == 2 else 0
+    d_model = arrays["w_q"].shape[0]
     for name in ("w_q", "w_k", "w_v", "w_o"):
         if name in arrays and arrays[name].shape != (d_model, d_model):
             raise TutorError("weights_shape", path=str(path), name=name, shape=str(arrays[name].shape))
         if name in arrays and not np.all(np.isfinite(arrays[name])):
             raise TutorError("weights_not_finite", path=str(path), name=name)
+        if name in arrays and arrays[name].size and np.abs(arrays[name]).max() > MAX_WEIGHT:
+            raise TutorError("weights_too_large", path=str(path), name=name, limit=f"{MAX_WEIGHT:.0e}")
+    if not 2 <= d_model <= MAX_DIM:
+        raise TutorError("dim_out_of_range", value=d_model, limit=MAX_DIM)
     return arrays
+
+
+def _reason(err: TutorError) -> str:
+    """What the safe reader found wrong, in a few words (English: it names the file's insides)."""
+    params = err.params
+    reasons = {"model_file_missing": "no such file", "model_not_regular": "not a regular file",
+               "model_too_large": f"{params.get('size')} bytes, more than {params.get('limit')}",
+               "model_unreadable": params.get("detail", ""), "model_not_finite": f"{params.get('name')} not finite"}
+    if err.key == "model_bad_array":
+        return f"{params.get('name')}: {params.get('detail')}"
+    return reasons.get(err.key, params.get("detail", err.key))
 
 
 def attend_to_text(text: str, d_model: int = 16, n_heads: int = 1, seed: int = 0, causal: bool = False,

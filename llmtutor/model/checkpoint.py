@@ -136,8 +136,28 @@ class _zip:
         return False
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dtypes, shape, limit: int) -> np.ndarray:
-    """One `.npy` member, its header checked before its data is read."""
+def read_plain_arrays(path: Path, ndim: int = 2, limit: int = MAX_FILE_BYTES) -> dict[str, np.ndarray]:
+    """Every array of a plain `.npz` of float matrices (e.g. `attention --weights`), read as untrusted input.
+
+    The same checks as a model file: a regular file of a sane size, each member a `.npy` whose
+    header (plain float dtype, `ndim` dimensions, size matching the zip's record) is checked
+    before its data is read; no pickles. TutorError "model_*" says what is wrong.
+    """
+    arrays = {}
+    with open_regular_file(path) as file, _zip(file, path) as archive:
+        members = archive.infolist()
+        if not members:
+            raise TutorError("model_not_a_model", path=str(path), detail="no arrays")
+        for info in members:
+            if not info.filename.endswith(".npy") or "/" in info.filename:
+                raise TutorError("model_bad_array", path=str(path), name=info.filename[:40], detail="not a .npy")
+            arrays[info.filename[:-4]] = read_member(archive, info, path, FLOAT_DTYPES, None, limit, ndim)
+    return arrays
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dtypes, shape, limit: int,
+                ndim: int = 1) -> np.ndarray:
+    """One `.npy` member, its header checked before its data is read (`ndim`: when no shape is expected)."""
     name = info.filename[:-4]
     if info.file_size > limit or info.flag_bits & 0x1:  # too big, or encrypted
         raise TutorError("model_bad_array", path=str(path), name=name, detail=f"{info.file_size} bytes")
@@ -156,7 +176,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dty
         if shape is not None and tuple(array_shape) != tuple(shape):
             raise TutorError("model_bad_array", path=str(path), name=name,
                              detail=f"shape {tuple(array_shape)}, expected {tuple(shape)}")
-        if len(array_shape) != 1 and shape is None:
+        if len(array_shape) != ndim and shape is None:
             raise TutorError("model_bad_array", path=str(path), name=name, detail=f"shape {tuple(array_shape)}")
         count = int(np.prod(array_shape, dtype=np.int64))
         data_bytes = count * dtype.itemsize
