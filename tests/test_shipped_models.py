@@ -95,3 +95,23 @@ def test_a_hostile_model_file_is_refused(tutor, tmp_path):
 
     result = tutor("attention", "1 2", "--model", str(hostile_model("pickled", tmp_path)))
     assert result.exit_code == 2 and "is not a usable model" in result.stderr
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_question_on_a_shipped_model_is_graded_from_its_weights(tutor, seed):
+    from llmtutor.quiz.generated import generate
+
+    question = generate("trained", seed)
+    model = question.prompt.en.split("The shipped ")[1].split(" model")[0]
+    tokens = question.prompt.en.split('reads "')[1].split('"')[0].split()
+    layer = int(question.prompt.en.split("In layer ")[1].split(",")[0])
+    head = int(question.prompt.en.split("head ")[1].split(",")[0])
+    query = int(question.prompt.en.split("query at position ")[1].split(" ")[0]) - 1
+    # what the learner types: the model frames it itself (copy adds "| x", induction repeats it)
+    typed = {"reverse": tokens, "copy": tokens[: tokens.index("|")] if "|" in tokens else tokens,
+             "induction": tokens[: len(tokens) // 2]}[model]
+    typed = " ".join(typed)
+    data = tutor.json("attention", typed, "--model", model, "--layer", str(layer), "--head", str(head), "--json")
+    row = np.array(data["weights"])[query]
+    keyed = question.choices[question.answer[0]].en
+    assert int(keyed.split(":")[0]) - 1 == int(row.argmax())

@@ -14,14 +14,15 @@ import random
 from llmtutor.course.model import Question
 from llmtutor.i18n import Localized, message
 
-KINDS = ("softmax", "shape", "scaled", "causal", "heads", "params", "kvcache", "flops")
+KINDS = ("softmax", "shape", "scaled", "causal", "heads", "params", "kvcache", "flops", "trained")
 CONCEPT = {"softmax": "softmax", "shape": "scaled-dot-product-attention",
            "scaled": "scaled-dot-product-attention", "causal": "causal-mask", "heads": "multi-head-attention",
-           "params": "parameters", "kvcache": "multi-head-attention", "flops": "flops"}
+           "params": "parameters", "kvcache": "multi-head-attention", "flops": "flops", "trained": "induction-head"}
 LESSON = {"softmax": "attention", "shape": "attention", "scaled": "attention", "causal": "transformer",
-          "heads": "transformer", "params": "transformer", "kvcache": "transformer", "flops": "basic-concepts"}
+          "heads": "transformer", "params": "transformer", "kvcache": "transformer", "flops": "basic-concepts",
+          "trained": "learning-attention"}
 SECTION = {"softmax": "worked-example", "shape": "steps", "scaled": "scaling", "causal": "decoder",
-           "heads": "multi-head", "params": "sizes", "kvcache": "decoder", "flops": "flops"}
+           "heads": "multi-head", "params": "sizes", "kvcache": "decoder", "flops": "flops", "trained": "tasks"}
 SENTENCES = ("the cat sat on the mat", "attention is all you need", "we read the lesson today",
              "the model predicts the next token", "我 喜欢 学习 注意力", "小 猫 坐 在 垫子 上")
 
@@ -180,8 +181,43 @@ def _flops(rng: random.Random, common: dict) -> Question:
                     explanation=_text("gen_flops_token_explain", billions=billions, answer=answer), **common)
 
 
+def _trained(rng: random.Random, common: dict) -> Question:
+    """Where a shipped trained model really looks: graded from its weights on a fresh input."""
+    import numpy as np
+
+    from llmtutor.model.attend import attend, load_named_model
+    from llmtutor.model.tasks import TASKS
+
+    name = rng.choice(("reverse", "copy", "induction"))
+    model, _ = load_named_model(name)
+    task = TASKS[name]
+    length = int(model.config.meta["length"])
+    if name == "induction":  # distinct letters, as the model was trained on
+        sequence = rng.sample(range(len(task.symbols)), length)
+    else:
+        sequence = [rng.randrange(10) for _ in range(length)]
+    text = " ".join(task.decode(sequence))
+    result = attend(model, name, text)
+    layer = len(result.weights) - 1  # the layer that reads the answer
+    scores = [(p or 0.0, head) for (l, head, p) in result.head_scores if l == layer + 1]
+    head = max(scores)[1] - 1  # the head that does the task's job on this input
+    weights = result.weights[layer][head]  # (n, n)
+    shown = np.flatnonzero(task.output_positions(task.model_input(np.array(sequence))[None], length)[0])
+    query = int(rng.choice(shown.tolist()))
+    answer_key = int(weights[query].argmax())
+    others = [j for j in range(query + 1 if model.config.causal else len(result.tokens)) if j != answer_key]
+    keys = sorted([answer_key, *rng.sample(others, min(3, len(others)))])
+    choices = tuple(Localized(f"{j + 1}: {result.tokens[j]}", f"{j + 1}：{result.tokens[j]}") for j in keys)
+    return Question(type="single", answer=(keys.index(answer_key),), choices=choices,
+                    prompt=_text("gen_trained_prompt", model=name, tokens=" ".join(result.tokens), layer=layer + 1,
+                                 head=head + 1, i=query + 1, token=result.tokens[query]),
+                    explanation=_text("gen_trained_explain", model=name, i=query + 1, j=answer_key + 1,
+                                      weight=f"{weights[query, answer_key]:.2f}", layer=layer + 1, head=head + 1),
+                    **common)
+
+
 _BUILDERS = {"softmax": _softmax, "shape": _shape, "scaled": _scaled, "causal": _causal, "heads": _heads,
-             "params": _params, "kvcache": _kvcache, "flops": _flops}
+             "params": _params, "kvcache": _kvcache, "flops": _flops, "trained": _trained}
 
 
 def from_id(question_id: str, rng: random.Random | None = None) -> Question | None:
