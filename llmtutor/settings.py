@@ -46,8 +46,6 @@ def read_settings() -> dict[str, str]:
 
 def save_setting(key: str, value: str | None) -> Path:
     """Set `key` to `value` (None removes it); OSError if the file cannot be written."""
-    import tempfile
-
     settings = read_settings()
     if value is None:
         settings.pop(key, None)
@@ -55,16 +53,7 @@ def save_setting(key: str, value: str | None) -> Path:
         settings[key] = value
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(settings, file, ensure_ascii=False, indent=2)
-            file.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    from llmtutor.files import write_atomically
+
+    write_atomically(path, (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -43,20 +42,13 @@ def save_model(model: Transformer, path: Path, dtype=np.float32) -> Path:
     config = {"format": FORMAT, **model.config.shape_dict(), "meta": model.config.meta}
     arrays = {"config": np.frombuffer(json.dumps(config, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
     arrays.update({name: array.astype(dtype) for name, array in model.parameters().items()})
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a model file is for reading by anyone
-        with os.fdopen(handle, "wb") as file:
-            np.savez_compressed(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    import io
+
+    from llmtutor.files import write_atomically
+
+    buffer = io.BytesIO()  # a few hundred kB: built in memory, then written all at once
+    np.savez_compressed(buffer, **arrays)
+    write_atomically(path, buffer.getvalue())  # the whole new file or the old one; links never followed
     return path
 
 
