@@ -5,6 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
+try:  # imported now, not at the first key press: a Ctrl-C that lands inside an import can be lost
+    import select
+    import termios
+    import tty
+except ImportError:  # not a POSIX terminal
+    termios = tty = select = None
+
 NEXT, BACK, QUIT = "next", "back", "quit"
 CONTENTS, SEARCH, HELP = "contents", "search", "help"  # the lesson pager only
 
@@ -12,12 +19,9 @@ CONTENTS, SEARCH, HELP = "contents", "search", "help"  # the lesson pager only
 def read_key() -> str:
     """One key as a single-character string; '' at end of input. Ctrl-C raises KeyboardInterrupt."""
     stream = sys.stdin
-    if not stream.isatty():
+    if not stream.isatty() or termios is None:
         line = stream.readline()
         return line[:1] if line else ""
-    import termios
-    import tty
-
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
     try:
@@ -39,8 +43,6 @@ def read_key() -> str:
 
 def _rest_of_escape(fd: int) -> bytes:
     """The bytes of an escape sequence after ESC, if they come at once (an arrow key); b"" for ESC alone."""
-    import select
-
     rest = b""
     while len(rest) < 2 and select.select([fd], [], [], 0.05)[0]:
         rest += os.read(fd, 1)
