@@ -115,3 +115,19 @@ def test_a_question_on_a_shipped_model_is_graded_from_its_weights(tutor, seed):
     row = np.array(data["weights"])[query]
     keyed = question.choices[question.answer[0]].en
     assert int(keyed.split(":")[0]) - 1 == int(row.argmax())
+
+
+@pytest.mark.parametrize("task", ["reverse", "copy"])  # the quick ones; induction takes ~14 s
+def test_the_build_command_reproduces_a_shipped_model_from_its_seed(task):
+    from threadpoolctl import threadpool_limits
+
+    from llmtutor.model import TrainSettings, build_model, train
+
+    shipped = load_model(shipped_path(task))
+    settings = TrainSettings.defaults(task, **{**SHIPPED[task], "seed": shipped.config.meta["seed"]})
+    model = build_model(settings)
+    with threadpool_limits(limits=1, user_api="blas"):  # as python -m llmtutor.model.shipped trains
+        for _ in train(model, settings):
+            pass
+    for name, array in shipped.parameters().items():
+        assert np.array_equal(model.parameters()[name].astype(np.float32), array), name
