@@ -37,3 +37,9 @@ def user_cache_dir() -> Path:
     from platformdirs import user_cache_dir as platform_cache_dir
 
     return Path(platform_cache_dir(APP, appauthor=False))
+
+
+def learner_home() -> Path:
+    """`$LLMTUTOR_HOME`, else the user data dir: where the progress store, settings and models live."""
+    home = os.environ.get("LLMTUTOR_HOME", "").strip()
+    return Path(home).expanduser() if home else user_data_dir()

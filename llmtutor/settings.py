@@ -17,13 +17,10 @@ ALLOWED = {"lang": ("en", "zh")}
 
 
 def learner_home() -> Path:
-    """`$LLMTUTOR_HOME`, else the platform's user data dir (the same folder as the progress store)."""
-    home = os.environ.get("LLMTUTOR_HOME", "").strip()
-    if home:
-        return Path(home).expanduser()
-    from llmtutor.paths import user_data_dir
+    """`$LLMTUTOR_HOME`, else the platform's user data dir (`paths.learner_home`)."""
+    from llmtutor.paths import learner_home as home
 
-    return user_data_dir()
+    return home()
 
 
 def settings_path() -> Path:

@@ -92,11 +92,9 @@ def _settings(task, steps, seed, length, layers, heads, dim, lr):
 def _out_path(out: Optional[Path], task_name: str) -> Path:
     """Where the model goes; a bad --out is refused before any training is spent."""
     if out is None:
-        from llmtutor.paths import user_data_dir
-        import os
+        from llmtutor.paths import learner_home
 
-        home = os.environ.get("LLMTUTOR_HOME")
-        folder = (Path(home) if home else user_data_dir()) / "models"
+        folder = learner_home() / "models"
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:

@@ -95,13 +95,10 @@ def now_utc() -> str:
 
 
 def data_home() -> Path:
-    """`$LLMTUTOR_HOME`, else the platform's user data dir for llmtutor."""
-    home = os.environ.get("LLMTUTOR_HOME", "").strip()
-    if home:
-        return Path(home).expanduser()
-    from llmtutor.paths import user_data_dir
+    """`$LLMTUTOR_HOME`, else the platform's user data dir (`paths.learner_home`)."""
+    from llmtutor.paths import learner_home as home
 
-    return user_data_dir()
+    return home()
 
 
 @contextmanager
