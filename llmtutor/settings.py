@@ -7,7 +7,6 @@ nothing in it runs). Writing is atomic: a temporary file renamed over the old on
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def read_settings() -> dict[str, str]:
         path = settings_path()
         if path.stat().st_size > MAX_BYTES:
             return {}
+        import json  # only when there is a file: most start-ups have none
+
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
@@ -50,6 +51,8 @@ def save_setting(key: str, value: str | None) -> Path:
         settings[key] = value
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    import json
+
     from llmtutor.files import write_atomically
 
     write_atomically(path, (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

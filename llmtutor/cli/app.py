@@ -250,7 +250,14 @@ def _commands_for(argv: list[str] | None) -> list[str]:
     index = 0
     while index < len(words) and words[index].startswith("-"):
         index += 1 if "=" in words[index] or words[index] not in GLOBAL_OPTIONS_WITH_VALUE else 2
-    if index >= len(words) or words[index] not in COMMAND_MODULES:
+    if index >= len(words):
+        # No command: the home screen (or --version) needs none registered, help and shell
+        # completion need them all.
+        completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+        asks_help = any(word in ("-h", "--help") or word.startswith("--show-completion")
+                        or word.startswith("--install-completion") for word in words)
+        return list(COMMAND_MODULES) if completing or asks_help else []
+    if words[index] not in COMMAND_MODULES:
         return list(COMMAND_MODULES)
     return [words[index]]
 

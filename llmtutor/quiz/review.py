@@ -9,8 +9,6 @@ Computed exercises have one card per skill (`gen-softmax`), asked again with fre
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zlib
 from datetime import datetime, timezone
 
@@ -52,6 +50,9 @@ def content_hash(question: Question) -> str:
         answer = list(answer)
     key = {"type": question.type, "choices": len(question.choices), "items": len(question.items),
            "answer": answer, "unit": question.unit}
+    import hashlib  # here, not at import: the home screen counts due cards without them
+    import json
+
     return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 

@@ -10,7 +10,7 @@ from llmtutor.course.model import Course, Lesson
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.safe_text import visible
-from llmtutor.render.wrap import Paragraph
+from llmtutor.render.wrap import Paragraph, break_offsets
 
 
 def status_text(status: str) -> Text:
@@ -152,19 +152,26 @@ class CommandList:
         self.rows, self.text_first = rows, text_first
 
     def __rich_console__(self, console, options):
-        from rich.table import Table
-
         widest = max(cell_len(command) for command, _ in self.rows)
-        if options.max_width - widest - 2 >= 30:
-            grid = Table.grid(padding=(0, 2))
-            for _ in range(2):
-                grid.add_column()
-            grid.columns[0 if self.text_first else 1].ratio = 1
-            grid.columns[1 if self.text_first else 0].no_wrap = True
+        room = options.max_width - widest - 2  # what is left beside the command column
+        if room >= 30:
+            # Two columns drawn line by line (a Table would import rich.table and fractions on every
+            # start-up of the home screen): the command never wraps, the text wraps in the rest.
+            natural = max(cell_len(line) for _, text in self.rows for line in text.plain.split("\n"))
+            text_width = min(room, natural)
             for command, text in self.rows:
-                cells = [Text(command, style=theme.CODE), Paragraph(text)]
-                grid.add_row(*(reversed(cells) if self.text_first else cells))
-            yield grid
+                lines = [piece for line in text.split("\n", allow_blank=True)
+                         for piece in line.divide(break_offsets(line.plain, text_width))]
+                for index, piece in enumerate(lines):
+                    piece.rstrip()
+                    label = Text(command if index == 0 else "", style=theme.CODE)
+                    if self.text_first:
+                        row = piece + Text(" " * (text_width - piece.cell_len + 2)) + label
+                    else:
+                        row = label + Text(" " * (widest - label.cell_len + 2)) + piece
+                    row.rstrip()
+                    row.no_wrap, row.overflow, row.end = True, "crop", "\n"
+                    yield row
             return
         for command, text in self.rows:
             if self.text_first:
