@@ -25,28 +25,33 @@ In a notebook or REPL:
     True
 """
 
-from llmtutor.attention.masks import causal_mask, padding_mask
-from llmtutor.attention.multi_head import merge_heads, multi_head_attention, split_heads
-from llmtutor.attention.parameters import embed_tokens, projection_weights
-from llmtutor.attention.positions import apply_rope, rotary_embedding, sinusoidal_positional_encoding
-from llmtutor.attention.scaled_dot_product import scaled_dot_product_attention
-from llmtutor.attention.softmax import softmax
-from llmtutor.attention.tiled import tiled_attention
-from llmtutor.attention.tokenizer import tokenize
+from importlib import import_module
 
-__all__ = [
-    "apply_rope",
-    "causal_mask",
-    "embed_tokens",
-    "merge_heads",
-    "multi_head_attention",
-    "padding_mask",
-    "projection_weights",
-    "rotary_embedding",
-    "scaled_dot_product_attention",
-    "sinusoidal_positional_encoding",
-    "softmax",
-    "split_heads",
-    "tiled_attention",
-    "tokenize",
-]
+# Imported now, not on first use: `softmax` is also the name of its module, and a package
+# attribute set by importing that submodule first would shadow the function.
+from llmtutor.attention.softmax import softmax
+
+# name → the module that defines it, imported on first use (PEP 562): a trained model's layer
+# needs only the softmax and the mask, not the tokenizer, the tiled kernel or the seeded weights.
+_EXPORTS = {
+    "causal_mask": "masks", "padding_mask": "masks",
+    "merge_heads": "multi_head", "multi_head_attention": "multi_head", "split_heads": "multi_head",
+    "embed_tokens": "parameters", "projection_weights": "parameters",
+    "apply_rope": "positions", "rotary_embedding": "positions", "sinusoidal_positional_encoding": "positions",
+    "scaled_dot_product_attention": "scaled_dot_product",
+    "tiled_attention": "tiled",
+    "tokenize": "tokenizer",
+}
+__all__ = sorted([*_EXPORTS, "softmax"])
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'llmtutor.attention' has no attribute {name!r}")
+    value = getattr(import_module(f"llmtutor.attention.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -8,7 +8,6 @@ Python's built-in hash() is salted per process, so we use BLAKE2 instead.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +20,8 @@ _PROJECTION_STREAM = 2
 
 def _stable_hash(text: str) -> int:
     """A 64-bit hash of `text` that is the same in every process and on every machine."""
+    import hashlib  # here: a trained model never needs it
+
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 

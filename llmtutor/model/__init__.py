@@ -13,16 +13,30 @@ No torch and no autograd library: every gradient is written out, and checked aga
 differences in the tests.
 """
 
-from llmtutor.model.analysis import HeadScore, head_scores
-from llmtutor.model.attention_layer import SelfAttention, attention_backward
-from llmtutor.model.loss import cross_entropy
-from llmtutor.model.optim import Adam
-from llmtutor.model.tasks import TASKS, Batch, Task
-from llmtutor.model.training import Evaluation, Progress, TrainSettings, build_model, evaluate, train
-from llmtutor.model.transformer import ModelConfig, Transformer
+from importlib import import_module
 
-__all__ = [
-    "Adam", "Batch", "Evaluation", "HeadScore", "ModelConfig", "Progress", "SelfAttention", "TASKS", "Task",
-    "TrainSettings", "Transformer", "attention_backward", "build_model", "cross_entropy", "evaluate",
-    "head_scores", "train",
-]
+# name → the module that defines it. Imported on first use (PEP 562), so that
+# `from llmtutor.model.tasks import TASKS` (the task list of `llmtutor train`) does not pay for
+# the whole engine at start-up.
+_EXPORTS = {
+    "HeadScore": "analysis", "head_scores": "analysis",
+    "SelfAttention": "attention_layer", "attention_backward": "attention_layer",
+    "cross_entropy": "loss", "Adam": "optim",
+    "TASKS": "tasks", "Batch": "tasks", "Task": "tasks",
+    "Evaluation": "training", "Progress": "training", "TrainSettings": "training", "build_model": "training",
+    "evaluate": "training", "train": "training",
+    "ModelConfig": "transformer", "Transformer": "transformer",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'llmtutor.model' has no attribute {name!r}")
+    value = getattr(import_module(f"llmtutor.model.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -56,7 +56,7 @@ def load_model(path: Path, dtype=np.float32) -> Transformer:
     """The model in `path`, or TutorError (exit 2) saying what is wrong with the file."""
     path = Path(path)
     arrays, config = read_model_file(path)
-    model = Transformer(config, seed=0, dtype=dtype)
+    model = Transformer(config, seed=None, dtype=dtype)  # the file's arrays replace the zeros
     model.load_parameters({name: array.astype(dtype) for name, array in arrays.items()})
     return model
 

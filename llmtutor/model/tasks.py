@@ -88,8 +88,7 @@ class Task:
         return np.ones(inputs.shape, dtype=bool)
 
 
-@dataclass(frozen=True)
-class Reverse(Task):
+class Reverse(Task):  # no fields of its own: Task's dataclass methods serve
     """Output position i is input position n−1−i: the attention map is the anti-diagonal."""
 
     def sample(self, rng, batch, length):
@@ -101,8 +100,7 @@ class Reverse(Task):
         return [keys] * n_layers  # whichever layer does it
 
 
-@dataclass(frozen=True)
-class Copy(Task):
+class Copy(Task):  # no fields of its own: Task's dataclass methods serve
     """`x | x`: after the separator each position predicts the token n places back (causal)."""
 
     def n_ctx(self, length):
@@ -134,8 +132,7 @@ class Copy(Task):
         return [keys] * n_layers
 
 
-@dataclass(frozen=True)
-class Sort(Task):
+class Sort(Task):  # no fields of its own: Task's dataclass methods serve
     """Output position i is the i-th smallest input: solvable by counting, with flat attention."""
 
     def sample(self, rng, batch, length):
@@ -149,8 +146,7 @@ class Sort(Task):
         return [None] * n_layers
 
 
-@dataclass(frozen=True)
-class Induction(Task):
+class Induction(Task):  # no fields of its own: Task's dataclass methods serve
     """A random segment seen twice (causal, two layers): on the second copy, predict what came next last time.
 
     Length is the segment's longest length; each sequence's segment is between half that and all

@@ -91,14 +91,24 @@ class Block:
         return dx + self.ln_1.backward(self.attn.backward(dx))
 
 
+class _Unset:
+    """Stands in for a random generator where the weights will be loaded: every draw is zeros."""
+
+    @staticmethod
+    def standard_normal(shape) -> np.ndarray:
+        return np.zeros(shape)
+
+
 class Transformer:
     """The whole model: `forward(tokens (B, n)) → logits (B, n, V)`, `backward(dlogits)`."""
 
-    def __init__(self, config: ModelConfig, seed: int = 0, dtype=np.float32) -> None:
+    def __init__(self, config: ModelConfig, seed: int | None = 0, dtype=np.float32) -> None:
+        """Weights drawn from `seed`; `seed=None` leaves them zero, for weights about to be loaded
+        (no random draw, and no import of numpy.random on the way to a shipped model's picture)."""
         check_config(config)
         self.config = config
         self.dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
+        rng = _Unset() if seed is None else np.random.default_rng(seed)
         d = config.d_model
         self.embed = Embedding(config.vocab_size, d, rng, dtype)
         if config.positions == "learned":
