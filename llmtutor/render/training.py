@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import numpy as np
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.progress_bar import ProgressBar
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.i18n import t
@@ -57,6 +56,8 @@ class TrainingView:
             self.snapshot = progress
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table  # here: the task list is drawn without it
+
         width = options.max_width
         yield Text(self.title, style=theme.TITLE, overflow="fold")
         last = self.history[-1] if self.history else None
@@ -116,6 +117,8 @@ class HeadScores:
         return name or t("train_no_expected")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table  # here: the task list is drawn without it
+
         from llmtutor.render.wrap import Paragraph
 
         yield Text(t("train_scores_title"), style=theme.TITLE, overflow="fold")
@@ -142,17 +145,54 @@ class HeadScores:
         yield Paragraph(Text(t("train_scores_legend"), style=theme.MUTED))
 
 
-def task_table(rows: list[tuple[str, str, str]]) -> Table:
+def task_table(rows: list[tuple[str, str, str]]) -> "TaskTable":
     """The tasks `llmtutor train` offers: name, what it shows, how long it takes here."""
-    name_label, shows_label, time_label = t("train_tasks_columns").split("|")
-    table = Table(title=t("train_tasks_title"), title_justify="left", title_style=theme.TITLE, box=None,
-                  padding=(0, 2), show_edge=False)
-    table.add_column(name_label, no_wrap=True, style=theme.ACCENT)
-    table.add_column(shows_label, ratio=1)
-    table.add_column(time_label, no_wrap=True, justify="right")
-    for row in rows:
-        table.add_row(*row)
-    return table
+    return TaskTable(rows)
+
+
+class TaskTable:
+    """Three columns (task, what it shows, time) where there is room, else each task above its text.
+
+    Drawn line by line with `break_offsets` (no word is broken; no rich.table to import at start-up).
+    """
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+
+        from llmtutor.render.wrap import Paragraph, break_offsets
+
+        labels = t("train_tasks_columns").split("|")
+        yield Text(t("train_tasks_title"), style=theme.TITLE)
+        name_width = max(cell_len(text) for text in [labels[0], *(row[0] for row in self.rows)])
+        time_width = max(cell_len(text) for text in [labels[2], *(row[2] for row in self.rows)])
+        room = options.max_width - 2 - name_width - 2 - 2 - time_width
+        if room < 24:  # too narrow for three columns: the task and its time, the text below
+            for name, shows, seconds in self.rows:
+                line = Text("  ") + Text(name, style=theme.ACCENT) + Text("  " + seconds, style=theme.MUTED)
+                yield line
+                yield Paragraph(Text("    " + shows), hang=4)
+            return
+        shows_width = min(room, max(cell_len(text) for text in [labels[1], *(row[1] for row in self.rows)]))
+
+        def line(name: Text, shows: str, seconds: str) -> Text:
+            row = Text("  ") + name + Text(" " * (name_width - name.cell_len + 2))
+            row += Text(shows + " " * (shows_width - cell_len(shows) + 2))
+            row += Text(" " * (time_width - cell_len(seconds)) + seconds)
+            row.rstrip()
+            row.no_wrap, row.overflow = True, "crop"
+            return row
+
+        header = line(Text(labels[0]), labels[1], labels[2])
+        header.stylize("bold")
+        yield header
+        for name, shows, seconds in self.rows:
+            pieces = [piece.plain.rstrip() for piece in Text(shows).divide(break_offsets(shows, shows_width))]
+            for index, piece in enumerate(pieces):
+                first = index == 0
+                yield line(Text(name if first else "", style=theme.ACCENT), piece, seconds if first else "")
 
 
 def final_group(*parts) -> Group:
