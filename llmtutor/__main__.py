@@ -10,6 +10,13 @@ def main() -> None:
     # threads (attention/scaled_dot_product.py), and a command that wants BLAS threads can raise
     # them with threadpoolctl. A learner's own OPENBLAS_NUM_THREADS wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # Start-up allocates a few hundred thousand objects (Typer, Rich, NumPy, the course) and makes
+    # almost no reference cycles, yet the cycle collector walks them again and again: ~5 % of the
+    # start-up of every command. It stays off for a command that prints and ends; `long_running()`
+    # (cli/output.py) turns it back on wherever the tutor waits for the learner or trains.
+    import gc
+
+    gc.disable()
     from llmtutor.cli.app import run
 
     run()

@@ -18,6 +18,9 @@ CONTENTS, SEARCH, HELP = "contents", "search", "help"  # the lesson pager only
 
 def read_key() -> str:
     """One key as a single-character string; '' at end of input. Ctrl-C raises KeyboardInterrupt."""
+    from llmtutor.cli.output import long_running
+
+    long_running()
     stream = sys.stdin
     if not stream.isatty() or termios is None:
         line = stream.readline()

@@ -175,9 +175,19 @@ def reset() -> None:
 _TERMINAL = {"reading": False, "hung_up": False}
 
 
+def long_running() -> None:
+    """This command will live on (it waits for the learner, or trains): collect reference cycles
+    again. `main()` switches the collector off for start-up; a command that prints and ends never
+    needs it."""
+    import gc
+
+    gc.enable()
+
+
 @contextmanager
 def reading_input():
     """Around every wait for the learner's keys: a hang-up then stops the wait (KeyboardInterrupt)."""
+    long_running()
     if _TERMINAL["hung_up"]:
         raise EOFError
     _TERMINAL["reading"] = True

@@ -125,7 +125,10 @@ def _list_tasks(as_json: bool) -> None:
 def _run(settings, path: Path, as_json: bool) -> None:
     from threadpoolctl import threadpool_limits
 
+    from llmtutor.cli.output import long_running
     from llmtutor.model import TASKS, build_model, evaluate, head_scores, train as train_model
+
+    long_running()  # training runs for seconds to minutes
 
     task = TASKS[settings.task]
     model = build_model(settings)

@@ -47,7 +47,7 @@ def walk(
 ) -> None:
     from llmtutor.walkthroughs.registry import find_walkthrough, run, walk_ids
 
-    course = SESSION.course()
+    course = SESSION.catalog()  # titles and walkthroughs are all a walk needs of the course
     if name is None:
         _list(course, walk_ids(), as_json)
         return
@@ -88,6 +88,9 @@ def _print_all(walkthrough) -> None:
 
 
 def _pace(walkthrough, predict: bool = False) -> None:
+    from llmtutor.cli.output import long_running
+
+    long_running()
     from llmtutor.cli.keys import BACK, NEXT
     from llmtutor.cli.pager import screenful
     from llmtutor.render.walk import step_page, walk_keys_hint
