@@ -67,3 +67,45 @@ def test_the_tutor_loads_numpy_with_one_blas_thread_unless_told_otherwise(tmp_pa
         env["OPENBLAS_NUM_THREADS"] = given
     result = subprocess.run([sys.executable, "-c", MAIN_PROBE], env=env, capture_output=True, text=True, timeout=60)
     assert result.stderr.rsplit("THREADS ", 1)[1] == expected, result.stderr
+
+
+WHICH_PROBE = """
+import sys
+from llmtutor.cli.app import run
+args, wanted = sys.argv[1].split("\\n") if sys.argv[1] else [], sys.argv[2].split("\\n")
+sys.argv = ["llmtutor", *args]
+try:
+    run()
+except SystemExit:
+    pass
+sys.stderr.write("MODULES " + "\\n".join(sorted(m for m in wanted if m in sys.modules)))
+"""  # no json here: whether the tutor imports json is one of the questions
+
+
+def _imported(tmp_path, args: list[str], wanted: list[str]) -> list[str]:
+    """Which of `wanted` a run of `llmtutor ARGS` imported (the second run, with the cache warm)."""
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache")}
+    for _ in ("cold cache", "warm cache"):
+        result = subprocess.run([sys.executable, "-c", WHICH_PROBE, "\n".join(args), "\n".join(wanted)], env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    found = result.stderr.rsplit("MODULES ", 1)[1]
+    return found.split("\n") if found else []
+
+
+@pytest.mark.parametrize("args", [[], ["lessons"], ["explain", "attention"]])
+def test_the_home_screen_and_look_ups_draw_without_rich_tables_hashes_or_json(tmp_path, args):
+    # rich.table brings fractions and decimal; each of these costs a start-up that the floor does not pay
+    assert _imported(tmp_path, args, ["rich.table", "fractions", "hashlib", "json", "llmtutor.walkthroughs.steps"]) == []
+
+
+def test_the_task_list_of_train_does_not_load_the_training_engine(tmp_path):
+    assert _imported(tmp_path, ["train"], ["llmtutor.model.training", "llmtutor.model.analysis", "rich.table",
+                                           "numpy.random"]) == []
+
+
+def test_a_shipped_model_is_loaded_without_drawing_random_weights(tmp_path):
+    # The model is built with zeros that the file's arrays replace: numpy.random is never needed.
+    imported = _imported(tmp_path, ["attention", "--model", "reverse", "3 1 4 1 5 9 2 6"],
+                         ["numpy", "numpy.random", "hashlib", "llmtutor.attention.tokenizer"])
+    assert imported == ["numpy"]
