@@ -60,6 +60,7 @@ class GuardedStream:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self._asked: tuple[object, bool] | None = None  # (stream, its isatty()) last asked
 
     @property
     def state(self) -> _StreamState:
@@ -102,11 +103,16 @@ class GuardedStream:
         self._guard(lambda target: target.flush())
 
     def isatty(self) -> bool:
+        # Rich asks before every print (~80 times in a walkthrough): ask the system once per stream
         target = self._target()
+        if self._asked is not None and self._asked[0] is target:
+            return self._asked[1]
         try:
-            return bool(target is not None and target.isatty())
+            answer = bool(target is not None and target.isatty())
         except (OSError, ValueError):
-            return False
+            answer = False
+        self._asked = (target, answer)
+        return answer
 
     def fileno(self) -> int:
         target = self._target()
