@@ -249,20 +249,36 @@ class Bars:
 
 
 class SideBySide:
-    """Two heatmaps next to each other when both fit half the width, else one above the other."""
+    """Two heatmaps next to each other when both fit half the width, else one above the other;
+    either way on one colour scale, with one legend that says so."""
 
     GAP = 2
 
     def __init__(self, left: Heatmap, right: Heatmap) -> None:
-        self.left, self.right = left, right
+        import copy
+
+        import numpy as np
+
+        from llmtutor.render.heatmap import value_range
+
+        lows, highs = zip(*(value_range(h.weights, h.allowed) for h in (left, right)))
+        self.vmin, self.vmax = min(lows), max(highs)
+        self.left, self.right = copy.copy(left), copy.copy(right)
+        for heatmap in (self.left, self.right):
+            heatmap.fixed_scale, heatmap.legend = (self.vmin, self.vmax), False
+        self.masked = not (np.all(left.allowed) and np.all(right.allowed))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.heatmap import HeatmapLegend
+
         each = (options.max_width - self.GAP) // 2
         colour = _colour(console)
+        legend = HeatmapLegend(self.vmin, self.vmax, masked=self.masked, color=colour, shared="panels")
         if each < 20 or not (self.left.fits_whole(each, colour) and self.right.fits_whole(each, colour)):
             yield self.left
             yield Text("")
             yield self.right
+            yield legend
             return
         blocks_ = [console.render_lines(h, options.update_width(each), pad=True) for h in (self.left, self.right)]
         height = max(len(b) for b in blocks_)
@@ -272,6 +288,7 @@ class SideBySide:
             yield Segment(" " * self.GAP)
             yield from blocks_[1][row]
             yield Segment.line()
+        yield legend
 
 
 class Heads:
@@ -284,7 +301,7 @@ class Heads:
         import numpy as np
 
         from llmtutor.render.head_grid import HeadGrid
-        from llmtutor.render.heatmap import Heatmap, value_range
+        from llmtutor.render.heatmap import Heatmap, HeatmapLegend, value_range
 
         spec, weights = self.spec, self.spec.weights  # (h, n_q, n_k)
         each = (options.max_width - 2) // 2
@@ -300,7 +317,8 @@ class Heads:
             if k:
                 yield Text("")
             yield Heatmap(weights[k], spec.row_labels, spec.col_labels, mask=spec.mask, vmin=low, vmax=high,
-                          title=t("heatmap_head", k=k + 1, h=len(weights)))
+                          title=t("heatmap_head", k=k + 1, h=len(weights)), legend=False)
+        yield HeatmapLegend(low, high, masked=not allowed.all(), color=_colour(console), shared="heads")
 
 
 def _heatmap(spec: HeatmapSpec, lang: str) -> RenderableType:

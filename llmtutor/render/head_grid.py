@@ -14,7 +14,7 @@ from rich.text import Text
 from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 from llmtutor.render import theme
-from llmtutor.render.heatmap import Heatmap, HeatmapLegend, value_range, uses_colour
+from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, value_range, uses_colour
 
 
 class HeadGrid:
@@ -27,7 +27,7 @@ class HeadGrid:
     def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
                  head: int | None = None, title: str | None = None, show_values: bool = False,
                  color: bool | None = None, gap: int = 2, vmin: float | None = None,
-                 vmax: float | None = None, titles: Sequence[str] | None = None) -> None:
+                 vmax: float | None = None, titles: Sequence[str] | None = None, shared: str = "heads") -> None:
         self.weights = np.asarray(weights, dtype=float)
         if self.weights.ndim != 3:
             raise ValueError(f"weights must be 3-D (h, n_q, n_k), got shape {self.weights.shape}")
@@ -44,7 +44,9 @@ class HeadGrid:
                     show_values=show_values, color=color, vmin=self.vmin, vmax=self.vmax, legend=False)
             for k in range(n_heads)
         ]
-        self.head, self.title, self.color, self.gap = head, title, color, gap
+        for heatmap in self.heads:
+            heatmap.show_key = False  # one key under the grid, not one per head
+        self.head, self.title, self.color, self.gap, self.shared = head, title, color, gap, shared
 
     def _columns(self, width: int, colour: bool) -> int:
         """How many heads fit side by side (0: fewer than two, so show one head)."""
@@ -65,7 +67,7 @@ class HeadGrid:
         if not across:
             k = self.head or 0
             single = copy.copy(self.heads[k])
-            single.legend = True
+            single.legend, single.show_key = True, True
             yield single
             if n_heads > 1:
                 yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
@@ -83,8 +85,11 @@ class HeadGrid:
                         yield spacer
                     yield from block[row]
                 yield Segment.line()
+        key = self.heads[0].column_key(each, colour)
+        if key:
+            yield ColumnKey(key)
         masked = any(not head.allowed.all() for head in self.heads)
-        yield HeatmapLegend(self.vmin, self.vmax, masked=masked, color=colour)
+        yield HeatmapLegend(self.vmin, self.vmax, masked=masked, color=colour, shared=self.shared)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(min(20, options.max_width), options.max_width)
