@@ -136,6 +136,35 @@ def pool_blocks(weights: np.ndarray, allowed: np.ndarray, rows: int, cols: int):
     return sums / counts, pooled_allowed
 
 
+def more_hint(option: str, start: int, shown: int, total: int) -> str:
+    """Which range option shows the next (else the first) `shown` rows or columns, 1-based."""
+    nxt = start + shown if start + shown < total else 0
+    return t("heatmap_more", option=f"{option} {nxt + 1}-{min(nxt + shown, total)}")
+
+
+def parse_range(text: str | None, total: int, option: str) -> tuple[int, int] | None:
+    """`--rows/--cols A-B` (1-based, B included; `A` alone, `A-` to the end) as (start, stop), 0-based.
+
+    A range ending past the last token is cut there. Raises TutorError("heatmap_range_syntax") for
+    text that is not a range, ("heatmap_range_outside") for a start outside 1..total or an end
+    before the start.
+    """
+    import re
+
+    from llmtutor.errors import TutorError
+
+    if text is None:
+        return None
+    found = re.fullmatch(r"\s*(\d{1,9})\s*(?:([-–—:])\s*(\d{1,9})?)?\s*", text)
+    if not found:
+        raise TutorError("heatmap_range_syntax", exit_code=2, option=option, value=text)
+    start = int(found.group(1))
+    stop = int(found.group(3)) if found.group(3) else (total if found.group(2) else start)
+    if not 1 <= start <= total or stop < start:
+        raise TutorError("heatmap_range_outside", exit_code=2, option=option, value=text, n=total)
+    return start - 1, min(stop, total)
+
+
 # ---------------------------------------------------------------- one head
 
 @dataclass
@@ -165,14 +194,18 @@ class Heatmap:
     mask: optional (n_q, n_k) bool, True = may attend; color: None decides from the console.
     window=(row_start, col_start) (0-based) or focus=row show a window instead of pooling;
     pool=True/False forces or forbids pooling of long sequences; vmin/vmax fix the colour scale
-    (of unpooled views); legend=False leaves the legend to the caller.
+    (of unpooled views); legend=False leaves the legend to the caller. rows/cols=(start, stop)
+    (0-based, stop excluded) show only that range (never pooled; cut further if it does not fit);
+    range_hint=True says, under a cut view, which --rows/--cols shows the rest; max_cell: the widest
+    cell (columns) used to write a column label across it.
     """
 
     def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
                  title: str | None = None, show_values: bool = False, color: bool | None = None, *,
                  window: tuple[int, int] | None = None, focus: int | None = None, pool: bool | None = None,
                  max_rows: int = 48, vmin: float | None = None, vmax: float | None = None,
-                 legend: bool = True) -> None:
+                 legend: bool = True, rows: tuple[int, int] | None = None,
+                 cols: tuple[int, int] | None = None, range_hint: bool = False, max_cell: int = MAX_CELL) -> None:
         self.weights = np.asarray(weights, dtype=float)
         if self.weights.ndim != 2:
             raise ValueError(f"weights must be 2-D (n_q, n_k), got shape {self.weights.shape}")
@@ -188,12 +221,14 @@ class Heatmap:
         self.max_rows, self.legend = max(1, max_rows), legend
         self.show_key = True  # False when the caller prints one key for several pictures
         self.fixed_scale = (vmin, vmax)
+        self.ranges, self.range_hint, self.max_cell = (rows, cols), range_hint, max_cell
 
     def scale(self, view: _View) -> tuple[float, float]:
         """The weights at the dark and bright ends of the colour scale: vmin/vmax where given, else the
-        smallest and largest shown weight that may attend. Pooled views always use their own range,
-        as block averages are far smaller than single weights."""
-        low, high = value_range(view.values, view.allowed)
+        smallest and largest weight of the whole matrix that may attend (so that every window of it,
+        paged with --rows/--cols, shades alike). Pooled views always use their own range, as block
+        averages are far smaller than single weights."""
+        low, high = value_range(view.values, view.allowed) if view.ruler else value_range(self.weights, self.allowed)
         vmin, vmax = (None, None) if view.ruler else self.fixed_scale
         return (low if vmin is None else vmin, high if vmax is None else vmax)
 
@@ -210,21 +245,27 @@ class Heatmap:
     def fits_whole(self, width: int, colour: bool) -> bool:
         """Whether the whole matrix fits `width` columns without windowing or pooling."""
         n_q, n_k = self.weights.shape
+        rows, cols = self.ranges
+        n_q, n_k = (n_q if rows is None else rows[1] - rows[0]), (n_k if cols is None else cols[1] - cols[0])
         label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
         return n_q <= self.max_rows and n_k * self._min_cell(colour) <= width - label_w - 3
 
     def _view(self, width: int, colour: bool) -> _View:
         n_q, n_k = self.weights.shape
         min_cell = self._min_cell(colour)
-        if self.window is None and self.focus is None:
+        ranged = self.ranges != (None, None)
+        if self.window is None and self.focus is None and not ranged:
             if self.fits_whole(width, colour):
                 return _View(self.weights, self.allowed, self.row_labels, self.col_labels, [])
             if self.pool or (self.pool is None and max(n_q, n_k) > POOL_FROM):
                 return self._pooled(width, min_cell)
         label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
-        n_rows = min(self.max_rows, n_q)
-        n_cols = min(n_k, max(1, (width - label_w - 3) // min_cell))
-        if self.focus is not None:
+        (r_start, r_stop), (c_start, c_stop) = (span or (0, n) for span, n in zip(self.ranges, (n_q, n_k)))
+        n_rows = min(self.max_rows, r_stop - r_start)
+        n_cols = min(c_stop - c_start, max(1, (width - label_w - 3) // min_cell))
+        if ranged:
+            row0, col0 = r_start, c_start
+        elif self.focus is not None:
             focus = min(max(self.focus, 0), n_q - 1)
             row0, col0 = focus - n_rows // 2, focus - n_cols // 2
             seen = np.flatnonzero(self.allowed[focus])
@@ -235,10 +276,12 @@ class Heatmap:
         row0, col0 = min(max(row0, 0), n_q - n_rows), min(max(col0, 0), n_k - n_cols)
         rows, cols = slice(row0, row0 + n_rows), slice(col0, col0 + n_cols)
         notes = []
-        if n_rows < n_q:
-            notes.append(t("heatmap_rows_shown", a=row0 + 1, b=row0 + n_rows, n=n_q))
-        if n_cols < n_k:
-            notes.append(t("heatmap_cols_shown", a=col0 + 1, b=col0 + n_cols, n=n_k))
+        for option, key, start, shown, total in (("--rows", "heatmap_rows_shown", row0, n_rows, n_q),
+                                                 ("--cols", "heatmap_cols_shown", col0, n_cols, n_k)):
+            if shown < total:
+                notes.append(t(key, a=start + 1, b=start + shown, n=total))
+                if self.range_hint:
+                    notes.append(more_hint(option, start, shown, total))
         return _View(self.weights[rows, cols], self.allowed[rows, cols], self.row_labels[rows], self.col_labels[cols],
                      notes, focus_row=None if self.focus is None else focus - row0, first_col=col0)
 
@@ -268,7 +311,7 @@ class Heatmap:
             cell_w = min_cell
             return cell_w, [_ruler(view.col_labels, cell_w, n_cols * cell_w)], None
         longest = max(cell_len(label) for label in view.col_labels)
-        cell_w = max(min_cell, min(longest + 1, MAX_CELL, room))
+        cell_w = max(min_cell, min(longest + 1, self.max_cell, room))
         if cell_w - 1 >= min(longest, 4):
             line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
             return cell_w, [line], None
