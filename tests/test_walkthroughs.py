@@ -529,3 +529,37 @@ def test_the_pacer_moves_forward_back_and_ends():
     last = Pacer(1)
     last.apply(NEXT)
     assert last.done
+
+
+def _cells_from(line: str, start: int) -> str:
+    """The part of `line` from terminal cell `start` on."""
+    used, out = 0, []
+    for ch in line:
+        if used >= start:
+            out.append(ch)
+        used += cell_len(ch)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bpe_never_breaks_a_token_across_lines(tutor, width, lang):
+    text = "我喜欢学习注意力和 attention newest"
+    tokens = {t for word in tutor.json("walk", "bpe", "--json", "--text", text)["tokens"] for t in word}
+    output = run(tutor, "bpe", "--text", text, lang=lang, width=width).stdout
+    lines = output[output.rindex("14/15"):].splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith(("word", "词 ")))
+    start = cell_len(lines[header][: lines[header].index(lines[header].split()[-1])])  # the tokens column
+    shown = []
+    for line in lines[header + 2:]:
+        if not line.strip():
+            break
+        shown += _cells_from(line, start).split()
+    assert shown and set(shown) <= tokens, sorted(set(shown) - tokens)
+
+
+@pytest.mark.parametrize("lang,word", [("en", "none"), ("zh", "无")])
+def test_bpe_says_none_in_words(tutor, lang, word):
+    output = run(tutor, "bpe", "--text", "low lower", lang=lang).stdout
+    assert "∅" not in output
+    assert word in output.split("✓")[-1]

@@ -15,6 +15,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -24,7 +25,7 @@ from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
-from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, ValueGridSpec
+from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, Tokens, ValueGridSpec
 
 if TYPE_CHECKING:  # imported where drawn: it needs NumPy, which `llmtutor walk` alone does not
     from llmtutor.render.heatmap import Heatmap
@@ -208,13 +209,40 @@ class TableView:
             table.add_column(Text(local_text(column, self.lang)), justify="right" if numeric else "left",
                              overflow="fold")
         for r, row in enumerate(spec.rows[:MAX_ROWS * 2]):
-            cells = [local_text(c, self.lang) if isinstance(c, Localized) else number(c, spec.decimals) for c in row]
+            cells = [c if isinstance(c, Tokens) else local_text(c, self.lang) if isinstance(c, Localized)
+                     else number(c, spec.decimals) for c in row]
             if spec.marked_row is not None:  # a pointer too, for screens without colour
                 cells[0] = ("▸ " if r == spec.marked_row else "  ") + cells[0]
-            table.add_row(*map(Text, cells), style=theme.ACCENT if r == spec.marked_row else None)
+            table.add_row(*(TokenLine(c.symbols) if isinstance(c, Tokens) else Text(c) for c in cells),
+                          style=theme.ACCENT if r == spec.marked_row else None)
         yield table
         if len(spec.rows) > MAX_ROWS * 2:
             yield Text(t("heatmap_rows_shown", a=1, b=MAX_ROWS * 2, n=len(spec.rows)), style=theme.MUTED)
+
+
+class TokenLine:
+    """Tokens a space apart, wrapped only between tokens: a token is never broken across lines."""
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        from llmtutor.render.cells import clean_token
+
+        self.tokens = [clean_token(token) for token in tokens]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+        from rich.measure import Measurement
+
+        widths = [cell_len(token) for token in self.tokens] or [0]
+        return Measurement(max(widths), sum(widths) + len(widths) - 1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = ""
+        for token in self.tokens:
+            if line and cell_len(line) + 1 + cell_len(token) > options.max_width:
+                yield Text(line, overflow="fold")
+                line = token
+            else:
+                line = f"{line} {token}" if line else token
+        yield Text(line, overflow="fold")
 
 
 class Bars:
@@ -280,6 +308,8 @@ class SideBySide:
             yield self.right
             yield legend
             return
+        each = min(each, max(Measurement.get(console, options.update_width(each), h).maximum
+                             for h in (self.left, self.right)))  # side by side, not at the far edges
         blocks_ = [console.render_lines(h, options.update_width(each), pad=True) for h in (self.left, self.right)]
         height = max(len(b) for b in blocks_)
         blocks_ = [Segment.set_shape(b, each, height) for b in blocks_]

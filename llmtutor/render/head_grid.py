@@ -80,6 +80,7 @@ class HeadGrid:
                 yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
             return
         each = (width - self.gap * (across - 1)) // across
+        each = min(each, Measurement.get(console, options.update_width(each), self.heads[0]).maximum)
         spacer = Segment(" " * self.gap)
         for first in range(0, n_heads, across):
             blocks = [console.render_lines(head, options.update_width(each), pad=True)

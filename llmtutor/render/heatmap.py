@@ -423,8 +423,10 @@ class ColumnKey:
         self.entries = list(entries)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.pages import MEASURE
+
         entries = [Text(t("heatmap_key"), style=theme.MUTED)] + [Text(entry) for entry in self.entries]
-        yield from packed_lines(entries, options.max_width)
+        yield from packed_lines(entries, min(options.max_width, MEASURE))
 
 
 class HeatmapLegend:
@@ -465,5 +467,7 @@ class HeatmapLegend:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         colour = uses_colour(console, self.color)
         glyphs = _ASCII if options.ascii_only else _UNICODE
-        for group in self._groups(colour, glyphs):
-            yield from packed_lines(group, options.max_width)
+        from llmtutor.render.pages import MEASURE
+
+        for group in self._groups(colour, glyphs):  # read as prose: at most the reading measure
+            yield from packed_lines(group, min(options.max_width, MEASURE))
