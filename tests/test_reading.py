@@ -123,7 +123,10 @@ def test_sources_with_parentheses_hang_under_their_text():
 
 
 @pytest.mark.parametrize("args", [(), ("lessons",), ("search", "softmax"), ("explain",), ("progress",),
-                                  ("explain", "softmax"), ("learn", "attention", "--all")])
+                                  ("explain", "softmax"), ("learn", "attention", "--all"),
+                                  ("explain", "self-attention"), ("walk",),
+                                  ("attention", "the cat sat on the mat", "--heads", "4"),
+                                  ("attention", "the attention mechanism learns representation", "--values", "--causal")])
 @pytest.mark.parametrize("width", [40, 80, 200])
 @pytest.mark.parametrize("lang_name", ["en", "zh"])
 def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_name):
@@ -131,6 +134,16 @@ def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_n
     result = tutor("--lang", lang_name, *args, env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.output
     assert_fits(result.stdout, width)
+
+
+@pytest.mark.parametrize("args", [("explain", "self-attention"), ("walk",), ("walk", "bpe", "--no-pause"),
+                                  ("walk", "masks", "--no-pause"), ("attention", "the cat sat", "--heads", "2")])
+@pytest.mark.parametrize("lang_name", ["en", "zh"])
+def test_wide_terminals_keep_the_reading_measure(tutor, args, lang_name):
+    result = tutor("--lang", lang_name, *args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    widest = max(cell_len(line.rstrip()) for line in result.stdout.splitlines())
+    assert widest <= MEASURE, max(result.stdout.splitlines(), key=lambda line: cell_len(line.rstrip()))
 
 
 def test_learn_all_marks_nothing_and_learn_done_marks_done(tutor):

@@ -117,8 +117,9 @@ def _picture(result, text: str, head: Optional[int], values: bool, spans):
     from llmtutor.render.safe_text import visible
 
     n = len(result.tokens)
-    shown = " ".join(result.tokens)
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    from llmtutor.render.cells import shortened
+
+    shown = shortened(" ".join(result.tokens), 40)
     title = t("attention_title", text=visible(shown), n=n)
     settings = _settings(result)
     mask = result.mask if result.causal else None

@@ -53,3 +53,13 @@ def fit_cells(text: str, width: int, align: str = "left", ellipsis: str = "…")
         text, used = "".join(kept) + ellipsis, used + 1
     pad = " " * (width - used)
     return pad + text if align == "right" else text + pad
+
+
+def shortened(text: str, limit: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` characters between two words, ending in `ellipsis` when cut
+    (inside a word only when its first word alone is longer than `limit`)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip() + ellipsis

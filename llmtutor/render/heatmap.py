@@ -30,7 +30,7 @@ from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
 
 POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
-MAX_CELL = 7  # widest cell (columns) used to fit a column label horizontally
+MAX_CELL = 10  # widest cell (columns) used to write a column label across its column
 LEGEND_SWATCHES = 10
 # viridis, from dark blue-violet (least attention) to yellow (most): readable for colour-blind eyes
 _RAMP_RGB = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
@@ -301,7 +301,7 @@ class Heatmap:
     def _header(self, view: _View, width: int, label_w: int, min_cell: int, glyphs: _Glyphs):
         """Cell width, the header lines (each exactly cells × cell width) and the column key for the view.
 
-        Tokens too long for their cells are replaced by their positions, and the key (a list of
+        When a token is too long for its cell, the columns are labelled by position, and the key (a list of
         `position token` entries, else None) says which token each position is: labels are
         abbreviated, never stacked letter by letter.
         """
@@ -312,7 +312,7 @@ class Heatmap:
             return cell_w, [_ruler(view.col_labels, cell_w, n_cols * cell_w)], None
         longest = max(cell_len(label) for label in view.col_labels)
         cell_w = max(min_cell, min(longest + 1, self.max_cell, room))
-        if cell_w - 1 >= min(longest, 4):
+        if cell_w - 1 >= longest:  # every label whole; else positions and a key, never cut words
             line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
             return cell_w, [line], None
         positions = [view.first_col + c + 1 for c in range(n_cols)]
