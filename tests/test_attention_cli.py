@@ -154,7 +154,7 @@ def test_cols_pages_through_the_values_until_every_column_was_seen(tutor, width)
         lines = result.output.splitlines()
         columns = lines[lines.index(header) + 1].split()
         seen.update(c.rstrip("…") for c in columns)
-        hint = [line for line in result.output.splitlines() if "the others: --cols" in line]
+        hint = [line for line in result.output.splitlines() if "the next part: --cols" in line]
         if not hint:
             break
         args = ("--cols", hint[0].split("--cols")[1].strip())

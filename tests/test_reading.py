@@ -158,3 +158,15 @@ def test_learn_page_prints_that_page(tutor):
     assert result.exit_code == 0
     assert "Attention · 3/8" in result.output and "Attention · 4/8" not in result.output
     assert tutor("learn", "attention", "--page", "9").exit_code == 2
+
+
+@pytest.mark.parametrize("lang_name", ["en", "zh"])
+def test_a_diagram_too_wide_says_so_and_names_the_wider_view_that_shows_it_whole(tutor, lang_name):
+    import re
+
+    narrow = tutor("--lang", lang_name, "learn", "attention", "--all", env={"COLUMNS": "40"}).stdout
+    widths = re.findall(r"COLUMNS=(\d+) llmtutor\s+learn attention --all \| less -S", narrow.replace("\n", " "))
+    assert widths, narrow[:2000]
+    widest = max(widths, key=int)
+    wide = tutor("--lang", lang_name, "learn", "attention", "--all", env={"COLUMNS": widest}).stdout
+    assert "COLUMNS=" not in wide  # at the widest width named, every diagram fits
