@@ -170,3 +170,9 @@ def test_a_diagram_too_wide_says_so_and_names_the_wider_view_that_shows_it_whole
     widest = max(widths, key=int)
     wide = tutor("--lang", lang_name, "learn", "attention", "--all", env={"COLUMNS": widest}).stdout
     assert "COLUMNS=" not in wide  # at the widest width named, every diagram fits
+
+
+def test_bar_charts_keep_the_reading_measure_on_a_wide_terminal(tutor):
+    result = tutor("walk", "cost", "--no-pause", "--max-n", "64", env={"COLUMNS": "200"})
+    bars = [line for line in result.stdout.splitlines() if line.lstrip().startswith("n=")]
+    assert bars and max(cell_len(line.rstrip()) for line in bars) <= MEASURE

@@ -254,7 +254,9 @@ class Bars:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from llmtutor.render.cells import fit_cells
 
-        spec, width = self.spec, options.max_width
+        from llmtutor.render.pages import MEASURE
+
+        spec, width = self.spec, min(options.max_width, MEASURE)  # bars are read as a table: at the measure
         if spec.title is not None:
             yield Paragraph(Text(local_text(spec.title, self.lang), style=theme.TITLE))
         texts = [f"{number(float(v), spec.decimals)} {spec.unit}" for v in spec.values]
