@@ -16,6 +16,7 @@ from llmtutor.render.cells import clean_token
 from llmtutor.render.heatmap import _RAMP_RGB
 
 DECIMALS = 4
+MAX_PAGE_TOKENS = 256  # n² cells per head and layer: beyond this a page is too heavy to explore
 
 _STYLE = """
 body { font-family: system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif; margin: 1.5em; color: #111;

@@ -26,6 +26,7 @@ from llmtutor.render.cells import clean_token, graphemes
 
 KINDS = (".svg", ".html", ".htm")
 MAX_EXPORT_WIDTH = 600  # columns: an SVG scales, so a wide figure still shows every column
+MAX_FIGURE_ROWS = 128  # longer inputs are pooled into at most this many rows
 MAX_EXPORT_CELL = 12  # columns of the widest cell: longer tokens are cut with an ellipsis
 MARGIN = 12  # pixels of white around the figure
 
@@ -155,7 +156,7 @@ def still_figure(figure: AttentionFigure, width: int) -> RenderableType:
     title = figure.shown_title()
     if figure.head is not None or len(weights) == 1:
         body = Heatmap(weights[figure.head or 0], figure.tokens, figure.tokens, mask=figure.mask, title=title,
-                       vmin=vmin, vmax=vmax, max_rows=len(figure.tokens), max_cell=_cell(figure))
+                       vmin=vmin, vmax=vmax, max_rows=min(len(figure.tokens), MAX_FIGURE_ROWS), max_cell=_cell(figure))
     else:
         body = HeadGrid(weights, figure.tokens, figure.tokens, mask=figure.mask, title=title, vmin=vmin, vmax=vmax,
                         across=_across(figure), max_cell=_cell(figure), shared="layers" if len(figure.weights) > 1 else "heads")
@@ -209,12 +210,16 @@ def _write(path: Path, text: str) -> Path:
 def export_figure(figure: AttentionFigure, path: str | Path) -> Path:
     """Write `figure` to an .svg (still) or .html (interactive page) file; returns the path.
 
-    Raises TutorError("export_format") for other extensions, ("heatmap_export_failed") if writing fails.
+    Raises TutorError("export_format") for other extensions, ("export_page_too_long") for an HTML
+    page of more than `attention_page.MAX_PAGE_TOKENS` tokens, ("heatmap_export_failed") if writing fails.
     """
     path = Path(path)
     if check_kind(path) == ".svg":
         return _write(path, figure_svg(figure))
-    from llmtutor.render.attention_page import attention_page
+    from llmtutor.render.attention_page import MAX_PAGE_TOKENS, attention_page
+
+    if len(figure.tokens) > MAX_PAGE_TOKENS:  # n² cells per head would make a page no browser can use
+        raise TutorError("export_page_too_long", n=len(figure.tokens), limit=MAX_PAGE_TOKENS, path=str(path))
 
     return _write(path, attention_page(figure))
 
