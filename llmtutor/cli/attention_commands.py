@@ -90,7 +90,7 @@ def attention(
 
 def _spans(ranges, n: int):
     """--rows and --cols as (start, stop) pairs for a picture of n tokens."""
-    from llmtutor.render.heatmap import parse_range
+    from llmtutor.render.ranges import parse_range
 
     return parse_range(ranges[0], n, "--rows"), parse_range(ranges[1], n, "--cols")
 

@@ -28,6 +28,7 @@ from rich.text import Text
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
+from llmtutor.render.ranges import more_hint
 
 POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
 MAX_CELL = 10  # widest cell (columns) used to write a column label across its column
@@ -134,35 +135,6 @@ def pool_blocks(weights: np.ndarray, allowed: np.ndarray, rows: int, cols: int):
     counts = np.outer(np.diff(np.append(row_starts, n_q)), np.diff(np.append(col_starts, n_k)))
     pooled_allowed = np.logical_or.reduceat(np.logical_or.reduceat(allowed, row_starts, 0), col_starts, 1)
     return sums / counts, pooled_allowed
-
-
-def more_hint(option: str, start: int, shown: int, total: int) -> str:
-    """Which range option shows the next (else the first) `shown` rows or columns, 1-based."""
-    nxt = start + shown if start + shown < total else 0
-    return t("heatmap_more", option=f"{option} {nxt + 1}-{min(nxt + shown, total)}")
-
-
-def parse_range(text: str | None, total: int, option: str) -> tuple[int, int] | None:
-    """`--rows/--cols A-B` (1-based, B included; `A` alone, `A-` to the end) as (start, stop), 0-based.
-
-    A range ending past the last token is cut there. Raises TutorError("heatmap_range_syntax") for
-    text that is not a range, ("heatmap_range_outside") for a start outside 1..total or an end
-    before the start.
-    """
-    import re
-
-    from llmtutor.errors import TutorError
-
-    if text is None:
-        return None
-    found = re.fullmatch(r"\s*(\d{1,9})\s*(?:([-–—:])\s*(\d{1,9})?)?\s*", text)
-    if not found:
-        raise TutorError("heatmap_range_syntax", exit_code=2, option=option, value=text)
-    start = int(found.group(1))
-    stop = int(found.group(3)) if found.group(3) else (total if found.group(2) else start)
-    if not 1 <= start <= total or stop < start:
-        raise TutorError("heatmap_range_outside", exit_code=2, option=option, value=text, n=total)
-    return start - 1, min(stop, total)
 
 
 # ---------------------------------------------------------------- one head
