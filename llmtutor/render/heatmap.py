@@ -29,6 +29,7 @@ from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
 from llmtutor.render.ranges import more_hint
+from llmtutor.render.wrap import Paragraph
 
 POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
 MAX_CELL = 10  # widest cell (columns) used to write a column label across its column
@@ -370,8 +371,9 @@ class Heatmap:
         return Measurement(min(20, width), min(max(grid, 40), width))
 
 
-def packed_lines(entries: Sequence[Text], width: int) -> list[Text]:
-    """Entries joined two spaces apart into lines of at most `width` cells, breaking only between entries."""
+def packed_lines(entries: Sequence[Text], width: int) -> list[Paragraph]:
+    """Entries joined two spaces apart into lines of at most `width` cells, breaking between entries
+    (and, inside an entry longer than a line, between words and Chinese characters)."""
     lines: list[Text] = []
     line: Text | None = None
     for entry in entries:
@@ -383,9 +385,7 @@ def packed_lines(entries: Sequence[Text], width: int) -> list[Text]:
             line = entry
     if line is not None:
         lines.append(line)
-    for line in lines:
-        line.overflow = "fold"
-    return lines
+    return [Paragraph(line) for line in lines]
 
 
 class ColumnKey:
