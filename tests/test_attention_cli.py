@@ -201,3 +201,19 @@ def test_a_weights_file_of_the_wrong_shape_is_refused(tutor, tmp_path):
     result = tutor("attention", "a b", "--weights", str(path))
     assert result.exit_code == 2
     assert "w_k" in result.output
+
+
+def test_the_html_page_never_turns_a_small_weight_into_a_blank_zero(tutor, tmp_path):
+    import json
+    import re
+
+    path = tmp_path / "attention.html"
+    assert tutor("attention", "h e a d c b g f", "--model", "induction", "--export", str(path)).exit_code == 0
+    page = path.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="attention-data">(.*?)</script>', page, re.S).group(1))
+    shown = np.array(data["weights"])  # (layers, heads, n, n)
+    for layer in (1, 2):
+        exact = np.array(tutor.json("attention", "h e a d c b g f", "--model", "induction", "--layer", str(layer),
+                                    "--json")["weights"])  # (heads, n, n), 6 decimals
+        assert not np.any((shown[layer - 1] == 0) & (exact != 0))
+        np.testing.assert_allclose(shown[layer - 1], exact, rtol=1e-3, atol=1e-6)

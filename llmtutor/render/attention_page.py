@@ -15,7 +15,7 @@ from llmtutor.i18n import language, t
 from llmtutor.render.cells import clean_token
 from llmtutor.render.heatmap import _RAMP_RGB
 
-DECIMALS = 4
+DIGITS = 4  # significant digits of each weight in the page
 MAX_PAGE_TOKENS = 256  # n² cells per head and layer: beyond this a page is too heavy to explore
 
 _STYLE = """
@@ -153,6 +153,13 @@ def _json_for_script(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _significant(weights) -> list:
+    """The weights as nested lists with `DIGITS` significant digits: small, and a weight that is not
+    zero never becomes 0 (the page draws exactly 0 blank)."""
+    return [_significant(part) for part in weights] if weights.ndim > 1 else \
+        [float(f"{value:.{DIGITS}g}") for value in weights.tolist()]
+
+
 def attention_page(figure) -> str:
     """The figure (a `render.export.AttentionFigure`) as a self-contained interactive HTML page."""
     import numpy as np
@@ -165,7 +172,7 @@ def attention_page(figure) -> str:
     mask = None if figure.mask is None else np.asarray(figure.mask, bool).tolist()
     data = {
         "tokens": tokens,
-        "weights": np.where(np.isfinite(weights), weights, 0.0).round(DECIMALS).tolist(),
+        "weights": _significant(np.where(np.isfinite(weights), weights, 0.0)),
         "mask": mask,
         "layer": figure.layer,
         "head": figure.head or 0,
