@@ -79,6 +79,98 @@ def test_export_writes_the_picture(tutor, tmp_path, suffix):
     assert "sat" in path.read_text(encoding="utf-8")
 
 
+def _svg_text(path) -> str:
+    """The text of an SVG figure line by line, each piece put back at its cell (12.2 pixels a cell)."""
+    import html
+    import re
+
+    lines: dict[float, dict[int, str]] = {}
+    for x, y, text in re.findall(r'<text[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>',
+                                 path.read_text(encoding="utf-8")):
+        lines.setdefault(float(y), {})[round(float(x) / 12.2)] = html.unescape(text).replace("\xa0", " ")
+    out = []
+    for y in sorted(lines):
+        line = ""
+        for cell in sorted(lines[y]):
+            line += " " * max(0, cell - cell_len(line)) + lines[y][cell]
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_svg_keeps_the_whole_title_the_note_and_the_legend_and_no_window_frame(tutor, tmp_path, lang):
+    path = tmp_path / "attention.svg"
+    sentence = "the cat sat on the mat because it was finished reading"
+    result = tutor("--lang", lang, "attention", sentence, "--heads", "4", "--export", str(path))
+    assert result.exit_code == 0, result.output
+    words = " ".join(_svg_text(path).split())
+    assert sentence in words  # the whole title, not the terminal's cut one
+    assert ("not trained" if lang == "en" else "未经训练") in words  # the note on the weights
+    assert ("exactly 0" if lang == "en" else "恰好为 0") in words  # the legend
+    assert ("one scale for every head" if lang == "en" else "所有头共用一个刻度") in words
+    assert "finished" in words.split() and "because" in words.split()  # column labels written across
+    svg = path.read_text(encoding="utf-8")
+    assert "<circle" not in svg and "cdnjs" not in svg and "http" not in svg.replace("http://www.w3.org", "")
+
+
+def test_the_svg_is_cut_to_its_text(tutor, tmp_path):
+    import re
+
+    path = tmp_path / "attention.svg"
+    assert tutor("attention", "the cat sat", "--export", str(path)).exit_code == 0
+    svg = path.read_text(encoding="utf-8")
+    width = float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ', svg).group(1))
+    xs = [float(x) for x in re.findall(r'<text[^>]* x="([\d.]+)"', svg)]
+    assert max(xs) > 0.5 * width  # the text reaches across the picture: no empty half
+
+
+def test_json_with_export_prints_the_json_and_writes_the_file(tutor, tmp_path):
+    path = tmp_path / "attention.html"
+    data = tutor.json("attention", "the cat sat", "--json", "--export", str(path))
+    assert data["tokens"] == ["the", "cat", "sat"]
+    assert "attention-data" in path.read_text(encoding="utf-8")
+    path = tmp_path / "trained.svg"
+    data = tutor.json("attention", "3 1 4 1 5 9 2 6", "--model", "reverse", "--json", "--export", str(path))
+    assert data["model"] == "reverse" and "reverse" in _svg_text(path)
+
+
+def test_the_html_export_is_one_self_contained_page(tutor, tmp_path):
+    path = tmp_path / "attention.html"
+    assert tutor("attention", "a </script><b> c", "--heads", "2", "--export", str(path)).exit_code == 0
+    page = path.read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link" not in page and "https://" not in page
+    assert page.count("</script>") == 2  # a token cannot end the data element
+    assert "default-src 'none'" in page
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_cols_pages_through_the_values_until_every_column_was_seen(tutor, width):
+    words = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    seen, args = set(), ()
+    for _ in range(16):
+        result = tutor("attention", words, "--values", *args, env={"COLUMNS": str(width), "NO_COLOR": "1"})
+        assert result.exit_code == 0, result.output
+        header = next(line for line in result.output.splitlines() if "query" in line)
+        lines = result.output.splitlines()
+        columns = lines[lines.index(header) + 1].split()
+        seen.update(c.rstrip("…") for c in columns)
+        hint = [line for line in result.output.splitlines() if "the next part: --cols" in line]
+        if not hint:
+            break
+        args = ("--cols", hint[0].split("--cols")[1].strip())
+        if args[1].startswith("1-"):
+            break
+    assert len(seen) == 16, seen
+
+
+def test_rows_and_cols_show_that_part_of_the_picture(tutor):
+    result = tutor("attention", "a b c d e f", "--rows", "2-3", "--cols", "4-", env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    grid = [line for line in result.output.splitlines() if "│" in line]
+    assert [line.split("│")[0].strip() for line in grid] == ["b", "c"]
+    assert "showing rows 2–3 of 6" in result.output and "showing columns 4–6 of 6" in result.output
+
+
 def test_trained_weights_can_be_supplied(tutor, tmp_path):
     rng = np.random.default_rng(0)
     path = tmp_path / "w.npz"
@@ -93,7 +185,8 @@ def test_trained_weights_can_be_supplied(tutor, tmp_path):
     ("a b", "--dim", "6", "--heads", "4"), ("a b", "--dim", "7"), ("a b", "--dim", "-2"),
     ("a b", "--dim", "100000"), ("a b", "--heads", "0"), ("a b", "--seed", "-1"),
     ("a b", "--heads", "2", "--dim", "8", "--head", "3"), ("a b", "--export", "x.png"),
-    ("a b", "--weights", "/no/such.npz"),
+    ("a b", "--weights", "/no/such.npz"), ("a b c", "--cols", "two"), ("a b c", "--cols", "5-9"),
+    ("a b c", "--rows", "3-1"), ("a b c", "--rows", "0"), ("a b", "--json", "--export", "x.png"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tutor, args):
     result = tutor("attention", *args)
@@ -108,3 +201,19 @@ def test_a_weights_file_of_the_wrong_shape_is_refused(tutor, tmp_path):
     result = tutor("attention", "a b", "--weights", str(path))
     assert result.exit_code == 2
     assert "w_k" in result.output
+
+
+def test_the_html_page_never_turns_a_small_weight_into_a_blank_zero(tutor, tmp_path):
+    import json
+    import re
+
+    path = tmp_path / "attention.html"
+    assert tutor("attention", "h e a d c b g f", "--model", "induction", "--export", str(path)).exit_code == 0
+    page = path.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="attention-data">(.*?)</script>', page, re.S).group(1))
+    shown = np.array(data["weights"])  # (layers, heads, n, n)
+    for layer in (1, 2):
+        exact = np.array(tutor.json("attention", "h e a d c b g f", "--model", "induction", "--layer", str(layer),
+                                    "--json")["weights"])  # (heads, n, n), 6 decimals
+        assert not np.any((shown[layer - 1] == 0) & (exact != 0))
+        np.testing.assert_allclose(shown[layer - 1], exact, rtol=1e-3, atol=1e-6)

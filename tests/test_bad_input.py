@@ -70,6 +70,9 @@ class Fixtures:
     def make_text_10000_tokens(self, path):
         return "word " * 10_000
 
+    def make_text_300_tokens(self, path):
+        return "word " * 300
+
     def make_pack_bad_utf8(self, path):
         pack = self.pack(path)
         (pack / "content" / "lessons" / "90-pack-basics.yaml").write_bytes("title: café".encode("latin-1"))

@@ -92,9 +92,27 @@ def test_no_colour_draws_the_shade_ramp_and_names_it_in_the_legend():
     weights = np.array([[1.0, 0.0], [0.5, 0.5]])
     output = render(Heatmap(weights, ["a", "b"], ["a", "b"]))
     first, second = grid_rows(output)
-    assert "██" in first and "▒▒" in second
-    assert "[██] 0.80–1.00" in output and "[  ] 0.00–0.20" in output
+    assert "██" in first and "▓▓" in second
+    assert "[██] 0.75–1.00" in output and "[  ] exactly 0" in output and "[░░] above 0, up to 0.25" in output
     assert "\x1b[" not in output
+
+
+def test_blank_means_exactly_zero_and_every_other_weight_is_shaded():
+    # a row of small weights next to one large one: none of the small ones may look like nothing
+    weights = np.array([[0.0, 0.001, 0.009, 0.99], [0.25, 0.25, 0.25, 0.25]])
+    output = render(Heatmap(weights, ["a", "b"], list("wxyz")))
+    first = grid_rows(output)[0].split("│")[1]
+    assert first.startswith("  ") and " " not in first[2:].replace("  ", "x"), first
+    assert set(first[2:].replace(" ", "")) <= set("░▒▓█") and first.count("░") >= 4
+    assert "any weight above 0 gets at least ░░" in output
+
+
+def test_colour_leaves_only_exact_zero_without_a_background():
+    weights = np.array([[0.0, 0.001, 0.999]])
+    output = render(Heatmap(weights, ["a"], list("xyz")), colour=True)
+    first_row = next(line for line in output.splitlines() if "│" in line)
+    assert first_row.count("48;2;") == 2
+    assert "only exactly 0 is blank" in ANSI.sub("", output)
 
 
 def test_masked_cells_use_a_glyph_distinct_from_zero_weight():
@@ -106,13 +124,14 @@ def test_masked_cells_use_a_glyph_distinct_from_zero_weight():
     assert "·· masked (may not attend)" in output
 
 
-def test_masked_cells_have_no_background_colour_but_zero_weight_does():
+def test_in_colour_masked_cells_are_dotted_and_only_zero_weight_is_bare():
     weights = np.array([[1.0, 0.0, 0.0], [0.3, 0.7, 0.0]])
     mask = np.array([[True, True, False], [True, True, True]])
     output = render(Heatmap(weights, ["x", "y"], list("abc"), mask), colour=True)
-    first_row = next(line for line in output.splitlines() if "│" in line)
-    assert first_row.count("48;2;") == 2  # two coloured cells; the masked one is left bare
-    assert "··" in ANSI.sub("", first_row)
+    first_row, second_row = [line for line in output.splitlines() if "│" in line][:2]
+    assert first_row.count("48;2;") == 1  # the weight of 1; zero is bare, the masked key dotted
+    assert second_row.count("48;2;") == 2
+    assert ANSI.sub("", first_row).endswith("  ··│")
     assert "masked (may not attend)" in output
 
 
@@ -242,3 +261,38 @@ def test_export_refuses_other_formats(tmp_path):
         export_heatmap(Heatmap(np.eye(2), ["a", "b"], ["a", "b"]), tmp_path / "map.png")
     assert error.value.key == "export_format"
     assert "map.png" in str(error.value)
+
+
+def test_pictures_side_by_side_share_one_scale_and_the_legend_says_so():
+    from llmtutor.render.arrays import SideBySide
+
+    left = Heatmap(np.array([[0.5, 0.5], [0.5, 0.5]]), ["a", "b"], ["a", "b"], title="left")
+    right = Heatmap(np.array([[1.0, 0.0], [0.0, 1.0]]), ["a", "b"], ["a", "b"], title="right")
+    for width in (40, 80, 200):
+        output = render(SideBySide(left, right), width)
+        rows = grid_rows(output)
+        # 0.5 on a shared 0–1 scale is a middle shade, never the full one it would be alone
+        assert sum(len(re.findall("█+", row)) for row in rows) == 2  # the right diagonal only
+        assert "▓" in "".join(rows)
+        assert output.count("exactly 0") == 1 and "one scale for both pictures" in prose(output)
+        assert max(cell_len(line) for line in visible_lines(output)) <= width
+
+
+def test_heads_side_by_side_share_one_scale_and_the_legend_says_so():
+    weights = np.stack([np.full((3, 3), 1 / 3), np.eye(3)])
+    output = render(HeadGrid(weights, list("abc"), list("abc")), 80)
+    assert "one scale for every head" in prose(output)
+    assert output.count("exactly 0") == 1
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_long_column_labels_become_positions_with_a_key_not_stacked_letters(width):
+    tokens = ["the", "cat", "sat", "on", "the", "mat"]
+    weights = np.stack([causal_weights(6, seed) for seed in range(4)])
+    output = render(HeadGrid(weights, tokens, tokens, causal_mask(6)), width)
+    lines = visible_lines(output)
+    assert not any(line.split() and line.split()[0] == "t" for line in lines)  # no "t/h/e" stack
+    if "columns by position" in output:
+        assert "1 the" in output and "6 mat" in output and output.count("columns by position") == 1
+    from screens import assert_fits
+    assert_fits(ANSI.sub("", output), width)

@@ -123,7 +123,10 @@ def test_sources_with_parentheses_hang_under_their_text():
 
 
 @pytest.mark.parametrize("args", [(), ("lessons",), ("search", "softmax"), ("explain",), ("progress",),
-                                  ("explain", "softmax"), ("learn", "attention", "--all")])
+                                  ("explain", "softmax"), ("learn", "attention", "--all"),
+                                  ("explain", "self-attention"), ("walk",),
+                                  ("attention", "the cat sat on the mat", "--heads", "4"),
+                                  ("attention", "the attention mechanism learns representation", "--values", "--causal")])
 @pytest.mark.parametrize("width", [40, 80, 200])
 @pytest.mark.parametrize("lang_name", ["en", "zh"])
 def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_name):
@@ -131,6 +134,16 @@ def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_n
     result = tutor("--lang", lang_name, *args, env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.output
     assert_fits(result.stdout, width)
+
+
+@pytest.mark.parametrize("args", [("explain", "self-attention"), ("walk",), ("walk", "bpe", "--no-pause"),
+                                  ("walk", "masks", "--no-pause"), ("attention", "the cat sat", "--heads", "2")])
+@pytest.mark.parametrize("lang_name", ["en", "zh"])
+def test_wide_terminals_keep_the_reading_measure(tutor, args, lang_name):
+    result = tutor("--lang", lang_name, *args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    widest = max(cell_len(line.rstrip()) for line in result.stdout.splitlines())
+    assert widest <= MEASURE, max(result.stdout.splitlines(), key=lambda line: cell_len(line.rstrip()))
 
 
 def test_learn_all_marks_nothing_and_learn_done_marks_done(tutor):
@@ -145,3 +158,21 @@ def test_learn_page_prints_that_page(tutor):
     assert result.exit_code == 0
     assert "Attention · 3/8" in result.output and "Attention · 4/8" not in result.output
     assert tutor("learn", "attention", "--page", "9").exit_code == 2
+
+
+@pytest.mark.parametrize("lang_name", ["en", "zh"])
+def test_a_diagram_too_wide_says_so_and_names_the_wider_view_that_shows_it_whole(tutor, lang_name):
+    import re
+
+    narrow = tutor("--lang", lang_name, "learn", "attention", "--all", env={"COLUMNS": "40"}).stdout
+    widths = re.findall(r"COLUMNS=(\d+) llmtutor\s+learn attention --all \| less -S", narrow.replace("\n", " "))
+    assert widths, narrow[:2000]
+    widest = max(widths, key=int)
+    wide = tutor("--lang", lang_name, "learn", "attention", "--all", env={"COLUMNS": widest}).stdout
+    assert "COLUMNS=" not in wide  # at the widest width named, every diagram fits
+
+
+def test_bar_charts_keep_the_reading_measure_on_a_wide_terminal(tutor):
+    result = tutor("walk", "cost", "--no-pause", "--max-n", "64", env={"COLUMNS": "200"})
+    bars = [line for line in result.stdout.splitlines() if line.lstrip().startswith("n=")]
+    assert bars and max(cell_len(line.rstrip()) for line in bars) <= MEASURE

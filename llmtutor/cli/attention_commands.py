@@ -36,6 +36,8 @@ def attention(
     head: Optional[int] = typer.Option(None, "--head", help=t("help_opt_head")),
     causal: bool = typer.Option(False, "--causal", help=t("help_opt_causal")),
     values: bool = typer.Option(False, "--values", help=t("help_opt_values")),
+    rows: Optional[str] = typer.Option(None, "--rows", metavar="A-B", help=t("help_opt_rows")),
+    cols: Optional[str] = typer.Option(None, "--cols", metavar="A-B", help=t("help_opt_cols")),
     positions: bool = typer.Option(True, "--positions/--no-positions", help=t("help_opt_positions")),
     seed: int = typer.Option(0, "--seed", help=t("help_opt_attn_seed"), callback=checked_seed),
     dim: int = typer.Option(16, "--dim", help=t("help_opt_dim")),
@@ -43,10 +45,12 @@ def attention(
     weights_file: Optional[Path] = typer.Option(None, "--weights", metavar="FILE.npz", help=t("help_opt_weights")),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_attn_json")),
 ) -> None:
-    if export is not None and export.suffix.lower() not in (".svg", ".html", ".htm"):
-        raise TutorError("export_format", path=str(export))
+    from llmtutor.render.export import check_kind
+
+    if export is not None:
+        check_kind(export)
     if model != "random":
-        _trained(ctx, text, model, layer, head, causal, values, export, as_json)
+        _trained(ctx, text, model, layer, head, causal, values, export, as_json, (rows, cols))
         return
     if layer is not None and layer != 1:
         raise TutorError("model_layer_out_of_range", value=layer, layers=1)
@@ -59,28 +63,52 @@ def attention(
         raise TutorError("head_needs_heads", value=head)
     if head is not None and not 1 <= head <= result.n_heads:
         raise TutorError("head_out_of_range", value=head, heads=result.n_heads)
+    spans = _spans((rows, cols), len(result.tokens))
+    note = (t("attention_trained", path=str(weights_file), seed=seed) if result.trained
+            else t("attention_untrained", seed=seed))
+    if export is not None:  # written first: a picture that cannot be saved stops before any output
+        from llmtutor.render.export import AttentionFigure
+        from llmtutor.render.safe_text import visible
+
+        figure = AttentionFigure(
+            title=t("attention_title", text=visible(" ".join(result.tokens)), n=len(result.tokens)),
+            tokens=result.tokens, weights=result.weights[None], notes=[_settings(result), note],
+            mask=result.mask if result.causal else None, head=None if head is None else head - 1)
+        _export(figure, export)
     if as_json:
         weights = result.weights if result.n_heads > 1 else result.weights[0]
         print_json({"tokens": result.tokens, "weights": weights.round(JSON_DECIMALS).tolist(),
                     "settings": {"heads": result.n_heads, "head": head, "dim": result.d_model, "seed": seed,
                                  "causal": causal, "positions": positions, "trained": result.trained,
                                  "decimals": JSON_DECIMALS}})
-        return
-    picture = _picture(result, text, head, values)
-    out = console()
-    out.print(picture)
-    note = (t("attention_trained", path=str(weights_file), seed=seed) if result.trained
-            else t("attention_untrained", seed=seed))
-    say(out, note, "dim")
-    say(out, t("attention_read_more"), "dim")
-    if export is not None:
-        from llmtutor.render.export import export_heatmap
-
-        export_heatmap(picture, export)
-        error_console().print(t("attention_exported", path=str(export)))
+    else:
+        out = console()
+        out.print(_picture(result, text, head, values, spans))
+        say(out, note, "dim")
+        say(out, t("attention_read_more"), "dim")
 
 
-def _picture(result, text: str, head: Optional[int], values: bool):
+def _spans(ranges, n: int):
+    """--rows and --cols as (start, stop) pairs for a picture of n tokens."""
+    from llmtutor.render.ranges import parse_range
+
+    return parse_range(ranges[0], n, "--rows"), parse_range(ranges[1], n, "--cols")
+
+
+def _export(figure, path: Path) -> None:
+    from llmtutor.render.export import export_figure
+
+    export_figure(figure, path)
+    error_console().print(t("attention_exported", path=str(path)))
+
+
+def _settings(result) -> str:
+    return t("attention_settings", n=len(result.tokens), d=result.d_model, heads=result.n_heads,
+             mask=t("attention_causal") if result.causal else t("attention_bidirectional"),
+             positions=t("attention_with_positions") if result.positions else t("attention_without_positions"))
+
+
+def _picture(result, text: str, head: Optional[int], values: bool, spans):
     from rich.console import Group
     from rich.text import Text
 
@@ -89,22 +117,24 @@ def _picture(result, text: str, head: Optional[int], values: bool):
     from llmtutor.render.safe_text import visible
 
     n = len(result.tokens)
-    shown = " ".join(result.tokens)
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    from llmtutor.render.cells import shortened
+
+    shown = shortened(" ".join(result.tokens), 40)
     title = t("attention_title", text=visible(shown), n=n)
-    settings = t("attention_settings", n=n, d=result.d_model, heads=result.n_heads,
-                 mask=t("attention_causal") if result.causal else t("attention_bidirectional"),
-                 positions=t("attention_with_positions") if result.positions else t("attention_without_positions"))
+    settings = _settings(result)
     mask = result.mask if result.causal else None
+    ranges = {"rows": spans[0], "cols": spans[1], "range_hint": True}
     if result.n_heads == 1:
-        body = Heatmap(result.weights[0], result.tokens, result.tokens, mask=mask, title=title, show_values=values)
+        body = Heatmap(result.weights[0], result.tokens, result.tokens, mask=mask, title=title, show_values=values,
+                       **ranges)
     else:
         body = HeadGrid(result.weights, result.tokens, result.tokens, mask=mask,
-                        head=None if head is None else head - 1, title=title, show_values=values)
+                        head=None if head is None else head - 1, title=title, show_values=values, **ranges)
     return Group(body, Text(settings, style="dim"))
 
 
-def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool, export, as_json: bool) -> None:
+def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool, export, as_json: bool,
+             ranges=(None, None)) -> None:
     """`--model reverse|copy|sort|induction|FILE`: a trained toy model's real attention on the input."""
     for parameter, option in RANDOM_ONLY.items():
         source = ctx.get_parameter_source(parameter)  # Click's ParameterSource: DEFAULT unless typed
@@ -133,6 +163,9 @@ def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool,
     shown_layer = (layer or 1) - 1
     meta = result.meta
     heldout = {(int(s[0]), int(s[1])): s for s in meta.get("head_scores", [])}
+    spans = _spans(ranges, len(result.tokens))
+    if export is not None:
+        _export(_trained_figure(result, shown_layer, head), export)
     if as_json:
         weights = result.weights[shown_layer]
         print_json({
@@ -162,12 +195,13 @@ def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool,
     n = len(result.tokens)
     mask = np.tril(np.ones((n, n), dtype=bool)) if result.causal else None
     title = t("model_title", task=result.task, layer=shown_layer + 1, text=visible(" ".join(result.tokens)))
+    ranges = {"rows": spans[0], "cols": spans[1], "range_hint": True}
     if head is not None or weights.shape[0] == 1:
         body = Heatmap(weights[(head or 1) - 1], result.tokens, result.tokens, mask=mask, title=title,
-                       show_values=values, vmin=0.0, vmax=1.0)
+                       show_values=values, vmin=0.0, vmax=1.0, **ranges)
     else:
         body = HeadGrid(weights, result.tokens, result.tokens, mask=mask, title=title, show_values=values,
-                        vmin=0.0, vmax=1.0)
+                        vmin=0.0, vmax=1.0, shared="layers", **ranges)
     picture = Group(body, Text(t("model_output", output=" ".join(result.output),
                                  expected=" ".join(result.expected_output))))
     out = console()
@@ -181,11 +215,28 @@ def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool,
             line = t("model_head_score", layer=l, head=h, expected=names[l - 1], score=f"{p:.2f}",
                      heldout=f"{stored[2]:.2f}" if stored and stored[2] is not None else "–")
         say(out, line)
-    accuracy = meta.get("final_accuracy")
-    say(out, t("model_note", task=result.task, steps=meta.get("steps", "?"), seed=meta.get("seed", "?"),
-               accuracy=f"{accuracy * 100:.1f}%" if isinstance(accuracy, (int, float)) else "–"), "dim")
-    if export is not None:
-        from llmtutor.render.export import export_heatmap
+    say(out, _model_note(result), "dim")
 
-        export_heatmap(picture, export)
-        error_console().print(t("attention_exported", path=str(export)))
+
+def _model_note(result) -> str:
+    meta, accuracy = result.meta, result.meta.get("final_accuracy")
+    return t("model_note", task=result.task, steps=meta.get("steps", "?"), seed=meta.get("seed", "?"),
+             accuracy=f"{accuracy * 100:.1f}%" if isinstance(accuracy, (int, float)) else "–")
+
+
+def _trained_figure(result, shown_layer: int, head):
+    """The export of a trained model's attention: every layer and head, on the 0–1 scale."""
+    import numpy as np
+
+    from llmtutor.render.export import AttentionFigure
+    from llmtutor.render.safe_text import visible
+
+    n = len(result.tokens)
+    shown = visible(" ".join(result.tokens))
+    return AttentionFigure(
+        title=t("model_title", task=result.task, layer=shown_layer + 1, text=shown), tokens=result.tokens,
+        weights=np.asarray(result.weights), mask=np.tril(np.ones((n, n), dtype=bool)) if result.causal else None,
+        notes=[t("model_output", output=" ".join(result.output), expected=" ".join(result.expected_output)),
+               _model_note(result)],
+        layer=shown_layer, head=None if head is None else head - 1, vmin=0.0, vmax=1.0,
+        layer_titles=[t("model_title", task=result.task, layer=k + 1, text=shown) for k in range(result.n_layers)])

@@ -102,12 +102,13 @@ def error_console() -> Console:
 
 
 def say(out: Console, text: str, style: str = "") -> None:
-    """Print a sentence, wrapped so that Chinese lines break well."""
+    """Print a sentence, wrapped so that Chinese lines break well, at most the reading measure wide."""
     from rich.text import Text
 
+    from llmtutor.render.pages import Measured
     from llmtutor.render.wrap import Paragraph
 
-    out.print(Paragraph(Text(text, style=style)))
+    out.print(Measured(Paragraph(Text(text, style=style))))
 
 
 def print_message(line) -> None:

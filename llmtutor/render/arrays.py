@@ -15,6 +15,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -24,7 +25,7 @@ from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
-from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, ValueGridSpec
+from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, Tokens, ValueGridSpec
 
 if TYPE_CHECKING:  # imported where drawn: it needs NumPy, which `llmtutor walk` alone does not
     from llmtutor.render.heatmap import Heatmap
@@ -208,13 +209,40 @@ class TableView:
             table.add_column(Text(local_text(column, self.lang)), justify="right" if numeric else "left",
                              overflow="fold")
         for r, row in enumerate(spec.rows[:MAX_ROWS * 2]):
-            cells = [local_text(c, self.lang) if isinstance(c, Localized) else number(c, spec.decimals) for c in row]
+            cells = [c if isinstance(c, Tokens) else local_text(c, self.lang) if isinstance(c, Localized)
+                     else number(c, spec.decimals) for c in row]
             if spec.marked_row is not None:  # a pointer too, for screens without colour
                 cells[0] = ("▸ " if r == spec.marked_row else "  ") + cells[0]
-            table.add_row(*map(Text, cells), style=theme.ACCENT if r == spec.marked_row else None)
+            table.add_row(*(TokenLine(c.symbols) if isinstance(c, Tokens) else Text(c) for c in cells),
+                          style=theme.ACCENT if r == spec.marked_row else None)
         yield table
         if len(spec.rows) > MAX_ROWS * 2:
             yield Text(t("heatmap_rows_shown", a=1, b=MAX_ROWS * 2, n=len(spec.rows)), style=theme.MUTED)
+
+
+class TokenLine:
+    """Tokens a space apart, wrapped only between tokens: a token is never broken across lines."""
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        from llmtutor.render.cells import clean_token
+
+        self.tokens = [clean_token(token) for token in tokens]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions):
+        from rich.measure import Measurement
+
+        widths = [cell_len(token) for token in self.tokens] or [0]
+        return Measurement(max(widths), sum(widths) + len(widths) - 1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = ""
+        for token in self.tokens:
+            if line and cell_len(line) + 1 + cell_len(token) > options.max_width:
+                yield Text(line, overflow="fold")
+                line = token
+            else:
+                line = f"{line} {token}" if line else token
+        yield Text(line, overflow="fold")
 
 
 class Bars:
@@ -226,7 +254,9 @@ class Bars:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from llmtutor.render.cells import fit_cells
 
-        spec, width = self.spec, options.max_width
+        from llmtutor.render.pages import MEASURE
+
+        spec, width = self.spec, min(options.max_width, MEASURE)  # bars are read as a table: at the measure
         if spec.title is not None:
             yield Paragraph(Text(local_text(spec.title, self.lang), style=theme.TITLE))
         texts = [f"{number(float(v), spec.decimals)} {spec.unit}" for v in spec.values]
@@ -249,21 +279,39 @@ class Bars:
 
 
 class SideBySide:
-    """Two heatmaps next to each other when both fit half the width, else one above the other."""
+    """Two heatmaps next to each other when both fit half the width, else one above the other;
+    either way on one colour scale, with one legend that says so."""
 
     GAP = 2
 
     def __init__(self, left: Heatmap, right: Heatmap) -> None:
-        self.left, self.right = left, right
+        import copy
+
+        import numpy as np
+
+        from llmtutor.render.heatmap import value_range
+
+        lows, highs = zip(*(value_range(h.weights, h.allowed) for h in (left, right)))
+        self.vmin, self.vmax = min(lows), max(highs)
+        self.left, self.right = copy.copy(left), copy.copy(right)
+        for heatmap in (self.left, self.right):
+            heatmap.fixed_scale, heatmap.legend = (self.vmin, self.vmax), False
+        self.masked = not (np.all(left.allowed) and np.all(right.allowed))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.heatmap import HeatmapLegend
+
         each = (options.max_width - self.GAP) // 2
         colour = _colour(console)
+        legend = HeatmapLegend(self.vmin, self.vmax, masked=self.masked, color=colour, shared="panels")
         if each < 20 or not (self.left.fits_whole(each, colour) and self.right.fits_whole(each, colour)):
             yield self.left
             yield Text("")
             yield self.right
+            yield legend
             return
+        each = min(each, max(Measurement.get(console, options.update_width(each), h).maximum
+                             for h in (self.left, self.right)))  # side by side, not at the far edges
         blocks_ = [console.render_lines(h, options.update_width(each), pad=True) for h in (self.left, self.right)]
         height = max(len(b) for b in blocks_)
         blocks_ = [Segment.set_shape(b, each, height) for b in blocks_]
@@ -272,6 +320,7 @@ class SideBySide:
             yield Segment(" " * self.GAP)
             yield from blocks_[1][row]
             yield Segment.line()
+        yield legend
 
 
 class Heads:
@@ -284,7 +333,7 @@ class Heads:
         import numpy as np
 
         from llmtutor.render.head_grid import HeadGrid
-        from llmtutor.render.heatmap import Heatmap, value_range
+        from llmtutor.render.heatmap import Heatmap, HeatmapLegend, value_range
 
         spec, weights = self.spec, self.spec.weights  # (h, n_q, n_k)
         each = (options.max_width - 2) // 2
@@ -300,7 +349,8 @@ class Heads:
             if k:
                 yield Text("")
             yield Heatmap(weights[k], spec.row_labels, spec.col_labels, mask=spec.mask, vmin=low, vmax=high,
-                          title=t("heatmap_head", k=k + 1, h=len(weights)))
+                          title=t("heatmap_head", k=k + 1, h=len(weights)), legend=False)
+        yield HeatmapLegend(low, high, masked=not allowed.all(), color=_colour(console), shared="heads")
 
 
 def _heatmap(spec: HeatmapSpec, lang: str) -> RenderableType:

@@ -1,4 +1,4 @@
-"""Text measured in terminal cells: tokens made printable, fitted and stacked to a width.
+"""Text measured in terminal cells: tokens made printable and fitted to a width.
 
 Used by the heatmap and the walkthrough arrays; wide (Chinese) characters count as two cells.
 """
@@ -55,15 +55,11 @@ def fit_cells(text: str, width: int, align: str = "left", ellipsis: str = "…")
     return pad + text if align == "right" else text + pad
 
 
-def visible_units(text: str) -> list[str]:
-    """The visible graphemes of `text`, each one or two cells wide."""
-    return [grapheme for grapheme, cells in graphemes(text) if cells > 0]
-
-
-def stacked(text: str, width: int, height: int, ellipsis: str) -> list[str]:
-    """`text` stacked one grapheme per line, `height` lines of `width` cells."""
-    units = visible_units(text)
-    if len(units) > height:
-        units = units[: height - 1] + [ellipsis]
-    units += [""] * (height - len(units))
-    return [fit_cells(unit, width, ellipsis=ellipsis) for unit in units]
+def shortened(text: str, limit: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` characters between two words, ending in `ellipsis` when cut
+    (inside a word only when its first word alone is longer than `limit`)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip() + ellipsis

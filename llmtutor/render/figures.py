@@ -16,14 +16,15 @@ from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
 
-def figure_view(figure: Figure, lang: str) -> RenderableType:
-    """The figure drawn for `lang`, with its caption beneath when it has one."""
+def figure_view(figure: Figure, lang: str, lesson_id: str | None = None) -> RenderableType:
+    """The figure drawn for `lang`, with its caption beneath when it has one; `lesson_id` lets a
+    diagram too wide for the terminal name the command that shows it whole."""
     if figure.kind == "timeline":
         body: RenderableType = _timeline(figure, lang)
     elif figure.kind == "table":
         body = _table(figure, lang)
     else:
-        body = DiagramView(visible(figure.diagram.get(lang)))
+        body = DiagramView(visible(figure.diagram.get(lang)), lesson_id)
     if figure.caption is None:
         return body
     return Whole(body, Paragraph(Text(visible(figure.caption.get(lang)), style="italic dim")))
@@ -94,8 +95,8 @@ class FigureTable:
 class DiagramView:
     """Text art in a box; on a terminal too narrow for it, a note and each line cut at a space."""
 
-    def __init__(self, art: str) -> None:
-        self.art = art
+    def __init__(self, art: str, lesson_id: str | None = None) -> None:
+        self.art, self.lesson_id = art, lesson_id
 
     def __rich_console__(self, console, options):
         from rich.cells import cell_len
@@ -108,6 +109,8 @@ class DiagramView:
         from llmtutor.i18n import t
 
         yield Paragraph(Text(t("diagram_cut", width=needed), style=theme.WARN))
+        if self.lesson_id is not None:  # the wider view: the page printed at that width, scrolled sideways
+            yield Paragraph(Text(t("diagram_wider", width=needed, lesson=self.lesson_id), style=theme.MUTED))
         room = options.max_width
         for line in self.art.splitlines():
             shown = line

@@ -12,6 +12,7 @@ from llmtutor.course.model import Course, Term
 from llmtutor.i18n import label, t
 from llmtutor.render import theme
 from llmtutor.render.markup import blocks
+from llmtutor.render.pages import Measured
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
@@ -22,9 +23,11 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
     heading.append(f"  {visible(term.name.get(other))}", style="bold")
     aliases = term.aliases_zh + term.aliases_en if lang == "zh" else term.aliases_en + term.aliases_zh
     separator = "、" if lang == "zh" else ", "
-    if aliases:
-        heading.append("\n" + label("explain_aliases") + separator.join(visible(a) for a in aliases), style=theme.MUTED)
-    parts: list[RenderableType] = [heading, Text(""), blocks(term.definition.get(lang))]
+    parts: list[RenderableType] = [Paragraph(heading)]
+    if aliases:  # wrapped between words and Chinese characters, never inside a word
+        parts.append(Paragraph(Text(label("explain_aliases") + separator.join(visible(a) for a in aliases),
+                                    style=theme.MUTED)))
+    parts += [Text(""), blocks(term.definition.get(lang))]
     if term.formula:
         formula = Text(t("explain_formula") + "  ", style="bold")
         formula.append(visible(term.formula), style=theme.CODE)
@@ -50,8 +53,8 @@ def term_view(course: Course, term: Term, lang: str) -> RenderableType:
     for walk_id in walks:
         rows.append((t("explain_walkthrough"), Text(f"llmtutor walk {walk_id}", style=theme.CODE)))
     parts += [Text(""), *label_rows(rows)]
-    return Panel(Group(*parts), box=box.ROUNDED, padding=(0, 1), border_style=theme.MUTED,
-                 title=Text(term.id, style=theme.MUTED), title_align="right")
+    return Measured(Panel(Group(*parts), box=box.ROUNDED, padding=(0, 1), border_style=theme.MUTED,
+                          title=Text(term.id, style=theme.MUTED), title_align="right"))
 
 
 def label_rows(rows: list[tuple[str, Text]]) -> list[Paragraph]:

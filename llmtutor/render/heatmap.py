@@ -27,11 +27,12 @@ from rich.text import Text
 
 from llmtutor.i18n import t
 from llmtutor.render import theme
-from llmtutor.render.cells import visible_units, stacked, clean_token, fit_cells
+from llmtutor.render.cells import clean_token, fit_cells
+from llmtutor.render.ranges import more_hint
+from llmtutor.render.wrap import Paragraph
 
 POOL_FROM = 64  # longer sequences that do not fit are pooled; shorter ones are windowed
-MAX_CELL = 7  # widest cell (columns) used to fit a column label horizontally
-MAX_LABEL_LINES = 8  # tallest stack of a vertical column label
+MAX_CELL = 10  # widest cell (columns) used to write a column label across its column
 LEGEND_SWATCHES = 10
 # viridis, from dark blue-violet (least attention) to yellow (most): readable for colour-blind eyes
 _RAMP_RGB = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
@@ -106,6 +107,17 @@ def _scaled(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
     return np.clip((values - vmin) / (vmax - vmin), 0.0, 1.0)
 
 
+def shade_levels(values: np.ndarray, scaled: np.ndarray, levels: int) -> np.ndarray:
+    """Shade index per cell: 0 (blank) for a weight of exactly zero, else 1..levels-1 by `scaled`.
+
+    values, scaled: (r, c), scaled in [0, 1]. Every non-zero weight gets at least the lightest shade,
+    so a row of small weights never looks as if it attended to nothing.
+    """
+    steps = levels - 1
+    shade = 1 + np.minimum((scaled * steps).astype(int), steps - 1)
+    return np.where(values != 0, shade, 0)
+
+
 def value_range(weights: np.ndarray, allowed: np.ndarray) -> tuple[float, float]:
     """Smallest and largest weight among cells that may attend ((0, 0) if there are none)."""
     shown = weights[allowed]
@@ -139,6 +151,7 @@ class _View:
     notes: list[str]
     ruler: bool = False
     focus_row: int | None = None  # index of the marked row within the view
+    first_col: int = 0  # 0-based position of the view's first column in the whole matrix
 
     def labels(self, glyphs: _Glyphs) -> list[str]:
         """Row labels, with the focus row marked when there is one."""
@@ -154,14 +167,18 @@ class Heatmap:
     mask: optional (n_q, n_k) bool, True = may attend; color: None decides from the console.
     window=(row_start, col_start) (0-based) or focus=row show a window instead of pooling;
     pool=True/False forces or forbids pooling of long sequences; vmin/vmax fix the colour scale
-    (of unpooled views); legend=False leaves the legend to the caller.
+    (of unpooled views); legend=False leaves the legend to the caller. rows/cols=(start, stop)
+    (0-based, stop excluded) show only that range (never pooled; cut further if it does not fit);
+    range_hint=True says, under a cut view, which --rows/--cols shows the rest; max_cell: the widest
+    cell (columns) used to write a column label across it.
     """
 
     def __init__(self, weights, row_labels: Sequence[object], col_labels: Sequence[object], mask=None,
                  title: str | None = None, show_values: bool = False, color: bool | None = None, *,
                  window: tuple[int, int] | None = None, focus: int | None = None, pool: bool | None = None,
                  max_rows: int = 48, vmin: float | None = None, vmax: float | None = None,
-                 legend: bool = True) -> None:
+                 legend: bool = True, rows: tuple[int, int] | None = None,
+                 cols: tuple[int, int] | None = None, range_hint: bool = False, max_cell: int = MAX_CELL) -> None:
         self.weights = np.asarray(weights, dtype=float)
         if self.weights.ndim != 2:
             raise ValueError(f"weights must be 2-D (n_q, n_k), got shape {self.weights.shape}")
@@ -175,13 +192,16 @@ class Heatmap:
         self.title, self.show_values, self.color = title, show_values, color
         self.window, self.focus, self.pool = window, focus, pool
         self.max_rows, self.legend = max(1, max_rows), legend
+        self.show_key = True  # False when the caller prints one key for several pictures
         self.fixed_scale = (vmin, vmax)
+        self.ranges, self.range_hint, self.max_cell = (rows, cols), range_hint, max_cell
 
     def scale(self, view: _View) -> tuple[float, float]:
         """The weights at the dark and bright ends of the colour scale: vmin/vmax where given, else the
-        smallest and largest shown weight that may attend. Pooled views always use their own range,
-        as block averages are far smaller than single weights."""
-        low, high = value_range(view.values, view.allowed)
+        smallest and largest weight of the whole matrix that may attend (so that every window of it,
+        paged with --rows/--cols, shades alike). Pooled views always use their own range, as block
+        averages are far smaller than single weights."""
+        low, high = value_range(view.values, view.allowed) if view.ruler else value_range(self.weights, self.allowed)
         vmin, vmax = (None, None) if view.ruler else self.fixed_scale
         return (low if vmin is None else vmin, high if vmax is None else vmax)
 
@@ -198,21 +218,27 @@ class Heatmap:
     def fits_whole(self, width: int, colour: bool) -> bool:
         """Whether the whole matrix fits `width` columns without windowing or pooling."""
         n_q, n_k = self.weights.shape
+        rows, cols = self.ranges
+        n_q, n_k = (n_q if rows is None else rows[1] - rows[0]), (n_k if cols is None else cols[1] - cols[0])
         label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
         return n_q <= self.max_rows and n_k * self._min_cell(colour) <= width - label_w - 3
 
     def _view(self, width: int, colour: bool) -> _View:
         n_q, n_k = self.weights.shape
         min_cell = self._min_cell(colour)
-        if self.window is None and self.focus is None:
+        ranged = self.ranges != (None, None)
+        if self.window is None and self.focus is None and not ranged:
             if self.fits_whole(width, colour):
                 return _View(self.weights, self.allowed, self.row_labels, self.col_labels, [])
             if self.pool or (self.pool is None and max(n_q, n_k) > POOL_FROM):
                 return self._pooled(width, min_cell)
         label_w = self._row_label_width(self.row_labels, width, self.focus is not None)
-        n_rows = min(self.max_rows, n_q)
-        n_cols = min(n_k, max(1, (width - label_w - 3) // min_cell))
-        if self.focus is not None:
+        (r_start, r_stop), (c_start, c_stop) = (span or (0, n) for span, n in zip(self.ranges, (n_q, n_k)))
+        n_rows = min(self.max_rows, r_stop - r_start)
+        n_cols = min(c_stop - c_start, max(1, (width - label_w - 3) // min_cell))
+        if ranged:
+            row0, col0 = r_start, c_start
+        elif self.focus is not None:
             focus = min(max(self.focus, 0), n_q - 1)
             row0, col0 = focus - n_rows // 2, focus - n_cols // 2
             seen = np.flatnonzero(self.allowed[focus])
@@ -223,12 +249,14 @@ class Heatmap:
         row0, col0 = min(max(row0, 0), n_q - n_rows), min(max(col0, 0), n_k - n_cols)
         rows, cols = slice(row0, row0 + n_rows), slice(col0, col0 + n_cols)
         notes = []
-        if n_rows < n_q:
-            notes.append(t("heatmap_rows_shown", a=row0 + 1, b=row0 + n_rows, n=n_q))
-        if n_cols < n_k:
-            notes.append(t("heatmap_cols_shown", a=col0 + 1, b=col0 + n_cols, n=n_k))
+        for option, key, start, shown, total in (("--rows", "heatmap_rows_shown", row0, n_rows, n_q),
+                                                 ("--cols", "heatmap_cols_shown", col0, n_cols, n_k)):
+            if shown < total:
+                notes.append(t(key, a=start + 1, b=start + shown, n=total))
+                if self.range_hint:
+                    notes.append(more_hint(option, start, shown, total))
         return _View(self.weights[rows, cols], self.allowed[rows, cols], self.row_labels[rows], self.col_labels[cols],
-                     notes, focus_row=None if self.focus is None else focus - row0)
+                     notes, focus_row=None if self.focus is None else focus - row0, first_col=col0)
 
     def _pooled(self, width: int, min_cell: int) -> _View:
         n_q, n_k = self.weights.shape
@@ -244,21 +272,32 @@ class Heatmap:
         return _View(values, allowed, row_labels, col_starts, [note], ruler=True)
 
     def _header(self, view: _View, width: int, label_w: int, min_cell: int, glyphs: _Glyphs):
-        """Cell width and the header lines (each exactly cells × cell width) for the view."""
+        """Cell width, the header lines (each exactly cells × cell width) and the column key for the view.
+
+        When a token is too long for its cell, the columns are labelled by position, and the key (a list of
+        `position token` entries, else None) says which token each position is: labels are
+        abbreviated, never stacked letter by letter.
+        """
         n_cols = view.values.shape[1]
         room = max(min_cell, (width - label_w - 3) // n_cols)
         if view.ruler:
             cell_w = min_cell
-            return cell_w, [_ruler(view.col_labels, cell_w, n_cols * cell_w)]
+            return cell_w, [_ruler(view.col_labels, cell_w, n_cols * cell_w)], None
         longest = max(cell_len(label) for label in view.col_labels)
-        cell_w = max(min_cell, min(longest + 1, MAX_CELL, room))
-        if cell_w - 1 >= min(longest, 4):
+        cell_w = max(min_cell, min(longest + 1, self.max_cell, room))
+        if cell_w - 1 >= longest:  # every label whole; else positions and a key, never cut words
             line = "".join(fit_cells(label, cell_w - 1, ellipsis=glyphs.ellipsis) + " " for label in view.col_labels)
-            return cell_w, [line]
-        cell_w = max(min_cell, min(3, room))
-        height = min(MAX_LABEL_LINES, max(len(visible_units(label)) for label in view.col_labels))
-        stacks = [stacked(label, cell_w, height, glyphs.ellipsis) for label in view.col_labels]
-        return cell_w, ["".join(stack[i] for stack in stacks) for i in range(height)]
+            return cell_w, [line], None
+        positions = [view.first_col + c + 1 for c in range(n_cols)]
+        cell_w = max(min_cell, min(len(str(positions[-1])) + 1, room))
+        key = [f"{position} {label}" for position, label in zip(positions, view.col_labels)]
+        return cell_w, [_ruler(positions, cell_w, n_cols * cell_w)], key
+
+    def column_key(self, width: int, colour: bool) -> list[str] | None:
+        """The column key this heatmap would draw at `width` (None when its labels fit as they are)."""
+        view = self._view(width, colour)
+        label_w = self._row_label_width(view.labels(_UNICODE), width)
+        return self._header(view, width, label_w, self._min_cell(colour), _UNICODE)[2]
 
     # -- drawing --------------------------------------------------------------
     def _cells(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs,
@@ -267,7 +306,7 @@ class Heatmap:
         fill = cell_w if cell_w <= 2 else cell_w - 1  # wide cells keep a one-column gap
         gap = " " * (cell_w - fill)
         scaled = _scaled(np.where(view.allowed, view.values, 0.0), *scale)  # (r, c) in [0, 1]
-        shade = np.minimum((scaled * len(glyphs.shades)).astype(int), len(glyphs.shades) - 1)
+        shade = shade_levels(view.values, scaled, len(glyphs.shades))
         level = np.rint(scaled * 255).astype(int)
         masked_text = Segment(fit_cells(glyphs.masked * 2, fill, "right") if self.show_values
                               else glyphs.masked * fill, Style(dim=True))
@@ -279,7 +318,8 @@ class Heatmap:
                     row.append(masked_text)
                 elif colour:
                     text = _cell_value(view.values[r, c]).rjust(fill) if self.show_values else " " * fill
-                    row.append(Segment(text, _level_style(int(level[r, c]))))
+                    # exactly zero stays blank, as in the shade ramp: blank never hides a small weight
+                    row.append(Segment(text, _level_style(int(level[r, c])) if shade[r, c] else None))
                 else:
                     glyph = glyphs.shades[shade[r, c]]
                     text = glyph + _cell_value(view.values[r, c]).rjust(fill - 1) if self.show_values else glyph * fill
@@ -301,7 +341,7 @@ class Heatmap:
         view = self._view(width, colour)
         row_labels = view.labels(glyphs)
         label_w = self._row_label_width(row_labels, width)
-        cell_w, header = self._header(view, width, label_w, self._min_cell(colour), glyphs)
+        cell_w, header, key = self._header(view, width, label_w, self._min_cell(colour), glyphs)
         yield Text(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
         muted = console.get_style(theme.MUTED)
         indent = Segment(" " * (label_w + 2))
@@ -314,6 +354,8 @@ class Heatmap:
             yield border
             yield from cells
             yield from (border, Segment.line())
+        if key and self.show_key:
+            yield ColumnKey(key)
         for note in view.notes:
             yield Text(note, style=theme.MUTED, overflow="fold")
         if self.legend:
@@ -324,35 +366,72 @@ class Heatmap:
         colour = uses_colour(console, self.color)
         view = self._view(width, colour)
         label_w = self._row_label_width(view.labels(_UNICODE), width)
-        cell_w, _ = self._header(view, width, label_w, self._min_cell(colour), _UNICODE)
+        cell_w, _, _ = self._header(view, width, label_w, self._min_cell(colour), _UNICODE)
         grid = label_w + 3 + view.values.shape[1] * cell_w - (1 if cell_w > 2 else 0)
         return Measurement(min(20, width), min(max(grid, 40), width))
 
 
-class HeatmapLegend:
-    """What the colours (or shades) mean, the ends of the scale, and the masked-cell glyph."""
+def packed_lines(entries: Sequence[Text], width: int) -> list[Paragraph]:
+    """Entries joined two spaces apart into lines of at most `width` cells, breaking between entries
+    (and, inside an entry longer than a line, between words and Chinese characters)."""
+    lines: list[Text] = []
+    line: Text | None = None
+    for entry in entries:
+        if line is not None and line.cell_len + 2 + entry.cell_len <= width:
+            line = Text.assemble(line, "  ", entry)
+        else:
+            if line is not None:
+                lines.append(line)
+            line = entry
+    if line is not None:
+        lines.append(line)
+    return [Paragraph(line) for line in lines]
 
-    def __init__(self, vmin: float, vmax: float, masked: bool = False, color: bool | None = None) -> None:
-        self.vmin, self.vmax, self.masked, self.color = vmin, vmax, masked, color
+
+class ColumnKey:
+    """Which token each numbered column is: `columns by position: 1 the  2 cat  ...`."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self.entries = list(entries)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from llmtutor.render.pages import MEASURE
+
+        entries = [Text(t("heatmap_key"), style=theme.MUTED)] + [Text(entry) for entry in self.entries]
+        yield from packed_lines(entries, min(options.max_width, MEASURE))
+
+
+class HeatmapLegend:
+    """What the colours (or shades) mean, the ends of the scale, the masked-cell glyph, and which
+    pictures share the scale (shared: None, "heads", "panels" or "layers")."""
+
+    def __init__(self, vmin: float, vmax: float, masked: bool = False, color: bool | None = None,
+                 shared: str | None = None) -> None:
+        self.vmin, self.vmax, self.masked, self.color, self.shared = vmin, vmax, masked, color, shared
 
     def _groups(self, colour: bool, glyphs: _Glyphs) -> list[list[Text]]:
         """Legend entries in groups; each group starts on a new line."""
         span = self.vmax - self.vmin
         low, high = _fmt(self.vmin, span), _fmt(self.vmax, span)
+        blank = Text(f"[  ] {t('heatmap_exactly_zero')}")
         if colour:
             scale = Text(f"{t('heatmap_min')} {low} ")
             for level in np.linspace(0, 255, LEGEND_SWATCHES):
                 scale.append(" ", _level_style(int(round(level))))
             scale.append(f" {high} {t('heatmap_max')}")
-            ramp, meaning = [scale], Text(t("heatmap_legend_colour"))
+            ramp, meaning = [scale, blank], Text(t("heatmap_legend_colour"))
         elif span <= 1e-12:
-            ramp, meaning = [Text(f"[{glyphs.shades[-1] * 2}] {high}")], Text(t("heatmap_legend_shade"))
+            ramp = [blank, Text(f"[{glyphs.shades[-1] * 2}] {high}")]
+            meaning = Text(t("heatmap_legend_shade", light=glyphs.shades[1] * 2))
         else:
-            steps = len(glyphs.shades)
+            steps = len(glyphs.shades) - 1  # the blank shade is kept for exactly zero
             bounds = [_fmt(self.vmin + span * k / steps, span) for k in range(steps + 1)]
-            ramp = [Text(f"[{glyph * 2}] {bounds[k]}–{bounds[k + 1]}") for k, glyph in enumerate(glyphs.shades)]
-            meaning = Text(t("heatmap_legend_shade"))
+            ramp = [blank, Text(f"[{glyphs.shades[1] * 2}] {t('heatmap_up_to', value=bounds[1])}")]
+            ramp += [Text(f"[{glyphs.shades[k + 1] * 2}] {bounds[k]}–{bounds[k + 1]}") for k in range(1, steps)]
+            meaning = Text(t("heatmap_legend_shade", light=glyphs.shades[1] * 2))
         notes = [meaning]
+        if self.shared:
+            notes.append(Text(t(f"heatmap_scale_shared_{self.shared}")))
         if self.masked:
             notes.append(Text.assemble((glyphs.masked * 2, "dim"), " ", t("heatmap_masked")))
         return [ramp, notes]
@@ -360,12 +439,7 @@ class HeatmapLegend:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         colour = uses_colour(console, self.color)
         glyphs = _ASCII if options.ascii_only else _UNICODE
-        for group in self._groups(colour, glyphs):
-            line = group[0]
-            for entry in group[1:]:
-                if line.cell_len + 2 + entry.cell_len <= options.max_width:
-                    line = Text.assemble(line, "  ", entry)
-                else:
-                    yield Text.assemble(line, overflow="fold")
-                    line = entry
-            yield Text.assemble(line, overflow="fold")
+        from llmtutor.render.pages import MEASURE
+
+        for group in self._groups(colour, glyphs):  # read as prose: at most the reading measure
+            yield from packed_lines(group, min(options.max_width, MEASURE))

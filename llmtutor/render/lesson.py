@@ -36,7 +36,7 @@ def lesson_page(course: Course, lesson: Lesson, index: int, lang: str) -> Render
         parts: list[RenderableType] = [header]
         if index == 0:
             parts += [_objective(lesson, lang)]
-        parts += [_section(lesson.sections[index], lang)]
+        parts += [_section(lesson.sections[index], lang, lesson.id)]
         return Measured(Group(*parts))
     return Measured(Group(header, _closing(course, lesson, lang)))
 
@@ -66,11 +66,11 @@ def _objective(lesson: Lesson, lang: str) -> RenderableType:
     return Group(Paragraph(text), Text(""))
 
 
-def _section(section: Section, lang: str) -> RenderableType:
+def _section(section: Section, lang: str, lesson_id: str | None = None) -> RenderableType:
     parts: list[RenderableType] = [KeepWithNext(Text(visible(section.title.get(lang)), style=theme.TITLE)), Text(""),
                                    blocks(section.body.get(lang))]
     if section.figure is not None:
-        parts += [Text(""), figure_view(section.figure, lang)]
+        parts += [Text(""), figure_view(section.figure, lang, lesson_id)]
     if section.example is not None:
         parts += [Text(""), _boxed(t("lesson_example"), blocks(section.example.get(lang)), "cyan")]
     if section.misconception is not None:

@@ -18,6 +18,7 @@ from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
 from llmtutor.render.arrays import ArrayView, figures, local_text
 from llmtutor.render.markup import blocks
+from llmtutor.render.pages import Measured
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import ReadNext, Step, Walkthrough
 
@@ -75,11 +76,11 @@ class ReadNextView:
 def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
     """Step `index` (0-based) of `walk` as one screen."""
     step = walk.steps[index]
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = []  # prose at the reading measure; arrays and pictures may be wider
     if walk.title is not None:
-        parts.append(Paragraph(Text(local_text(walk.title, lang), style=theme.MUTED)))
+        parts.append(Measured(Paragraph(Text(local_text(walk.title, lang), style=theme.MUTED))))
     position = t("walk_step_position", k=index + 1, n=len(walk.steps))
-    parts.append(Paragraph(Text(f"{position} · {local_text(step.title, lang)}", style=theme.TITLE)))
+    parts.append(Measured(Paragraph(Text(f"{position} · {local_text(step.title, lang)}", style=theme.TITLE))))
     if step.formula:
         parts += [Text(""), Paragraph(Text(local_text(step.formula, lang), style=theme.CODE))]
     for array in step.arrays:
@@ -87,11 +88,11 @@ def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
     for figure in figures(step, lang):
         parts += [Text(""), figure]
     if step.explanation is not None:
-        parts += [Text(""), blocks(local_text(step.explanation, lang))]
+        parts += [Text(""), Measured(blocks(local_text(step.explanation, lang)))]
     if step.checks:
-        parts += [Text(""), checks_view(step, lang)]
+        parts += [Text(""), Measured(checks_view(step, lang))]
     if step.read_next is not None and (step.read_next.lessons or step.read_next.terms):
-        parts += [Text(""), ReadNextView(step.read_next, lang)]
+        parts += [Text(""), Measured(ReadNextView(step.read_next, lang))]
     return Group(*parts)
 
 
@@ -109,4 +110,4 @@ def walk_list(rows: list[tuple[str, Localized | None, Localized | None]], lang: 
         if description is not None:
             cell.append("\n" + local_text(description, lang))
         table.add_row(Text(walk_id), Paragraph(cell))
-    return Group(table, Paragraph(Text(t("walk_list_hint"), style=theme.MUTED)))
+    return Measured(Group(table, Paragraph(Text(t("walk_list_hint"), style=theme.MUTED))))

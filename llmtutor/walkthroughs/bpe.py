@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmtutor.walkthroughs.registry import WalkOptions, bpe_words
-from llmtutor.walkthroughs.steps import Step, TableSpec, Walkthrough, check, plain, say
+from llmtutor.walkthroughs.steps import Step, TableSpec, Tokens, Walkthrough, check, plain, say
 
 END = "</w>"
 TOP_PAIRS = 5
@@ -98,7 +98,7 @@ def tokenize_word(word: str, merges: list[Merge]) -> Symbols:
 
 def _corpus_table(words: tuple[Symbols, ...]) -> TableSpec:
     return TableSpec((say("walk_col_word"), say("walk_col_count"), say("walk_col_symbols")),
-                     tuple((word, freq, " ".join(symbols)) for (word, freq), symbols in zip(CORPUS, words)))
+                     tuple((word, freq, Tokens(symbols)) for (word, freq), symbols in zip(CORPUS, words)))
 
 
 def build(options: WalkOptions) -> Walkthrough:
@@ -140,12 +140,12 @@ def build(options: WalkOptions) -> Walkthrough:
     steps.append(Step(
         say("walk_bpe_text_title"), say("walk_f_bpe_text"),
         (), say("walk_bpe_text_text", learned=len(merges), asked=options.merges, size=len(vocab),
-                vocab=" ".join(vocab[len(start_vocab):]) or "∅"),
+                vocab=" ".join(vocab[len(start_vocab):]) or say("walk_none")),
         (check(rejoined, "walk_check_tokens_spell"),
          check(all(len(s) == 1 for s in unknown), "walk_check_unknown_single",
-               unknown=" ".join(unknown) or "∅")),
+               unknown=" ".join(unknown) or say("walk_none"))),
         (TableSpec((say("walk_col_word"), say("walk_col_tokens")),
-                   tuple((word, " ".join(symbols)) for word, symbols in zip(words, tokens))),)))
+                   tuple((word, Tokens(tuple(symbols))) for word, symbols in zip(words, tokens))),)))
 
     data = {"walkthrough": "bpe", "corpus": [{"word": word, "count": freq} for word, freq in CORPUS],
             "initial_vocab": start_vocab,

@@ -1,20 +1,26 @@
 """`llmtutor walk cost`: what attention costs as the sequence grows, measured live on this machine.
 
 Naive attention builds the n × n score matrix: its memory is n²·8 bytes (float64) and its work
-n²·d multiply-adds, so both grow about 4× when n doubles. Attention does not reduce computation;
-it is the part of a Transformer whose cost grows fastest with length. The tiled version (online
-softmax, the idea of FlashAttention) never holds the n × n matrix, so its memory grows only like
-n·d, but it does the same n²·d work and gives the same output.
+4·n²·d floating-point operations (two products of n²·d multiply-adds), so both grow 4× when n
+doubles. Attention does not reduce computation; it is the part of a Transformer whose cost grows
+fastest with length. The tiled version (online softmax, the idea of FlashAttention) never holds the
+n × n matrix, so its memory grows only like n·d, but it does the same n²·d work and gives the same
+output.
 
-Timings are medians of a few runs after one warm-up run; memory is tracemalloc's peak of what
-NumPy allocated during one call. JSON keys: n, time_ms, tiled_time_ms, weights_bytes,
-naive_peak_bytes, tiled_peak_bytes, max_abs_diff, output_naive, output_tiled (first rows), settings.
+The ✓ checks judge only what is the same on every run: operations counted, memory of the arrays,
+outputs. Times are measured (the best of a few runs, the least disturbed by the rest of the
+machine) and summed up by the exponent p of a least-squares fit time ≈ c·nᵖ, or said to be too
+noisy to tell when the fit is poor; the clock is a parameter so that tests can inject one.
+Memory is tracemalloc's peak of what NumPy allocated during one call. JSON keys: n, flops,
+time_ms, tiled_time_ms, time_exponent, time_fit_r2, weights_bytes, naive_peak_bytes,
+tiled_peak_bytes, max_abs_diff, output_naive, output_tiled (first rows), settings.
 """
 
 from __future__ import annotations
 
 import time
 import tracemalloc
+from typing import Callable
 
 import numpy as np
 
@@ -24,9 +30,13 @@ from llmtutor.walkthroughs.steps import BarsSpec, NamedArray, Step, TableSpec, W
 
 D = 32
 BLOCK = 128
-REPEATS = 5
+REPEATS = 7
 MIB = 2**20
 SHOWN_ROWS = 4
+MIN_R2 = 0.98  # a log-log fit worse than this cannot tell n^1.5 from n^2.5
+FIT_FROM = 128  # shorter sequences are dominated by fixed overheads, not by the n² work
+
+Clock = Callable[[], float]
 
 
 def lengths(max_n: int) -> list[int]:
@@ -34,15 +44,38 @@ def lengths(max_n: int) -> list[int]:
     return [2**p for p in range(4, 13) if 2**p <= max_n][-5:]
 
 
-def median_ms(run, repeats: int = REPEATS) -> float:
-    """Median wall time of `run()` in milliseconds, after one warm-up call."""
+def flops(n: int, d: int = D) -> int:
+    """Floating-point operations of Q·Kᵀ and weights·V: 2·n²·d each (a multiply and an add per term)."""
+    return 4 * n * n * d
+
+
+def best_ms(run, clock: Clock = time.perf_counter, repeats: int = REPEATS) -> float:
+    """The shortest of `repeats` timed calls of `run()` in milliseconds, after one warm-up call.
+
+    The minimum, not the mean: anything else the machine does only ever adds time.
+    """
     run()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         run()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1000
+        times.append(clock() - start)
+    return max(0.0, min(times)) * 1000
+
+
+def fitted_exponent(ns: list[int], times_ms: list[float]) -> tuple[float | None, float | None]:
+    """(p, R²) of the least-squares line log(time) = log(c) + p·log(n) over n ≥ FIT_FROM (all n when
+    fewer than three are that long); (None, None) with fewer than three usable points."""
+    points = [(n, ms) for n, ms in zip(ns, times_ms) if ms > 0]
+    long = [(n, ms) for n, ms in points if n >= FIT_FROM]
+    points = long if len(long) >= 3 else points
+    if len(points) < 3:
+        return None, None
+    x, y = np.log([n for n, _ in points]), np.log([ms for _, ms in points])
+    p, c = np.polyfit(x, y, 1)
+    residual = float(np.sum((y - (p * x + c)) ** 2))
+    total = float(np.sum((y - y.mean()) ** 2))
+    return float(p), (1.0 - residual / total) if total > 0 else 0.0
 
 
 def peak_bytes(run) -> int:
@@ -65,8 +98,17 @@ def ratios(values: list[float]) -> list[float | None]:
     return [None] + [b / a if a > 0 else None for a, b in zip(values, values[1:])]
 
 
-def build(options: WalkOptions) -> Walkthrough:
-    """The cost walkthrough for `options` (seed, max_n)."""
+def _fit_text(exponent: float | None, r2: float | None):
+    """What the measured times say about growth, in words; never a ✓, as times vary between runs."""
+    if exponent is None:
+        return say("walk_cost_fit_too_few")
+    if r2 < MIN_R2:
+        return say("walk_cost_fit_noisy", r2=r2)
+    return say("walk_cost_fit", p=exponent, r2=r2)
+
+
+def build(options: WalkOptions, clock: Clock = time.perf_counter) -> Walkthrough:
+    """The cost walkthrough for `options` (seed, max_n); `clock()` gives seconds (injected by tests)."""
     ns = lengths(options.max_n)
     rng = np.random.default_rng([options.seed, 7])
     naive_ms, tiled_ms, naive_peak, tiled_peak = [], [], [], []
@@ -79,8 +121,8 @@ def build(options: WalkOptions) -> Walkthrough:
         def tiled(q=q, k=k, v=v):
             return tiled_attention(q, k, v, block_size=BLOCK)
 
-        naive_ms.append(median_ms(naive))
-        tiled_ms.append(median_ms(tiled))
+        naive_ms.append(best_ms(naive, clock))
+        tiled_ms.append(best_ms(tiled, clock))
         naive_peak.append(peak_bytes(naive))
         tiled_peak.append(peak_bytes(tiled))
     out_naive, out_tiled = naive(), tiled()                                # at the largest n
@@ -88,8 +130,11 @@ def build(options: WalkOptions) -> Walkthrough:
     weights_bytes = [n * n * 8 for n in ns]
     labels = tuple(f"n={n}" for n in ns)
     time_ratio = ratios(naive_ms)
-    last_ratio = time_ratio[-1] or 0.0
     mem_ratio = ratios([float(b) for b in weights_bytes])
+    work = [flops(n) for n in ns]
+    work_ratio = ratios([float(f) for f in work])
+    exponent, r2 = fitted_exponent(ns, naive_ms)
+    small = [n for n in ns if n <= BLOCK]
 
     steps = [
         Step(say("walk_cost_matrix_title"), say("walk_f_cost_matrix"),
@@ -100,17 +145,17 @@ def build(options: WalkOptions) -> Walkthrough:
                               for n, b, r in zip(ns, weights_bytes, mem_ratio))),
               BarsSpec(labels, tuple(b / MIB for b in weights_bytes), "MiB", say("walk_cost_matrix_bars"), 3))),
         Step(say("walk_cost_time_title"), say("walk_f_cost_time", d=D),
-             (), say("walk_cost_time_text", d=D, repeats=REPEATS),
-             (check(last_ratio > 2, "walk_check_time_growth", a=ns[-2] if len(ns) > 1 else ns[-1], b=ns[-1],
-                    ratio=last_ratio),),
-             (TableSpec((say("walk_col_n"), say("walk_col_ms"), say("walk_col_ratio")),
-                        tuple((n, ms, "" if r is None else f"×{r:.1f}")
-                              for n, ms, r in zip(ns, naive_ms, time_ratio))),
+             (), say("walk_cost_time_text", d=D, repeats=REPEATS, fit=_fit_text(exponent, r2)),
+             (check(all(r == 4 for r in work_ratio[1:]), "walk_check_flops_quadruple", d=D),),
+             (TableSpec((say("walk_col_n"), say("walk_col_flops"), say("walk_col_ms"), say("walk_col_ratio")),
+                        tuple((n, f / 1e6, ms, "" if r is None else f"×{r:.1f}")
+                              for n, f, ms, r in zip(ns, work, naive_ms, time_ratio))),
               BarsSpec(labels, tuple(naive_ms), "ms", say("walk_cost_time_bars"), 2))),
         Step(say("walk_cost_tiled_title"), say("walk_f_cost_tiled", block=BLOCK),
-             (), say("walk_cost_tiled_text", block=BLOCK),
+             (), say("walk_cost_tiled_text", block=BLOCK,
+                     small=say("walk_cost_tiled_small", block=BLOCK) if small else ""),
              (check(tiled_peak[-1] < naive_peak[-1], "walk_check_tiled_smaller", n=ns[-1],
-                    tiled=tiled_peak[-1] / MIB, naive=naive_peak[-1] / MIB),),
+                    tiled=tiled_peak[-1] / MIB, naive=naive_peak[-1] / MIB),) if ns[-1] > BLOCK else (),
              (TableSpec((say("walk_col_n"), say("walk_col_naive_mib"), say("walk_col_tiled_mib"),
                          say("walk_col_tiled_ms")),
                         tuple((n, a / MIB, b / MIB, ms) for n, a, b, ms in zip(ns, naive_peak, tiled_peak, tiled_ms))),
@@ -121,9 +166,11 @@ def build(options: WalkOptions) -> Walkthrough:
              say("walk_cost_same_text", n=ns[-1], rows=SHOWN_ROWS),
              (check(diff < 1e-10, "walk_check_tiled_same", diff=diff),)),
     ]
-    data = {"walkthrough": "cost", "n": ns, "time_ms": naive_ms, "tiled_time_ms": tiled_ms,
+    data = {"walkthrough": "cost", "n": ns, "flops": work, "time_ms": naive_ms, "tiled_time_ms": tiled_ms,
+            "time_exponent": exponent, "time_fit_r2": r2,
             "weights_bytes": weights_bytes, "naive_peak_bytes": naive_peak, "tiled_peak_bytes": tiled_peak,
             "max_abs_diff": diff, "output_naive": out_naive[:SHOWN_ROWS], "output_tiled": out_tiled[:SHOWN_ROWS],
             "settings": {"seed": options.seed, "max_n": options.max_n, "d": D, "block_size": BLOCK,
-                         "repeats": REPEATS, "dtype": "float64"}}
+                         "repeats": REPEATS, "timing": "best of repeats", "fit_from_n": FIT_FROM,
+                         "min_r2": MIN_R2, "dtype": "float64"}}
     return Walkthrough("cost", steps, plain(data))

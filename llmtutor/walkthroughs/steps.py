@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 from llmtutor.i18n import Localized, message
 
@@ -92,9 +92,15 @@ class ValueGridSpec:
     title: Localized | None = None
 
 
+class Tokens(NamedTuple):
+    """A table cell holding tokens: shown a space apart, a line broken only between two tokens."""
+
+    symbols: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class TableSpec:
-    """A small table; cells are str, int, float (shown with `decimals`) or Localized."""
+    """A small table; cells are str, int, float (shown with `decimals`), Localized or Tokens."""
 
     columns: tuple[Localized, ...]
     rows: tuple[tuple[object, ...], ...]
