@@ -78,7 +78,7 @@ def test_the_page_loads_offline_and_hovering_a_token_highlights_its_row_and_colu
     from selenium.webdriver.common.by import By
 
     started = time.monotonic()
-    browser.get(page("attention", "the cat sat on the mat", "--heads", "2"))
+    browser.get(page("attention", "the cat sat on the mat", "--model", "random", "--heads", "2"))
     assert _errors(browser) == []
     cells = browser.find_elements(By.CSS_SELECTOR, "table.map td")
     assert len(cells) == 36

@@ -125,8 +125,8 @@ def test_sources_with_parentheses_hang_under_their_text():
 @pytest.mark.parametrize("args", [(), ("lessons",), ("search", "softmax"), ("explain",), ("progress",),
                                   ("explain", "softmax"), ("learn", "attention", "--all"),
                                   ("explain", "self-attention"), ("walk",),
-                                  ("attention", "the cat sat on the mat", "--heads", "4"),
-                                  ("attention", "the attention mechanism learns representation", "--values", "--causal")])
+                                  ("attention", "the cat sat on the mat", "--model", "random", "--heads", "4"),
+                                  ("attention", "the attention mechanism learns representation", "--model", "random", "--values", "--causal")])
 @pytest.mark.parametrize("width", [40, 80, 200])
 @pytest.mark.parametrize("lang_name", ["en", "zh"])
 def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_name):
@@ -137,7 +137,7 @@ def test_the_screens_of_the_day_fit_and_break_no_word(tutor, args, width, lang_n
 
 
 @pytest.mark.parametrize("args", [("explain", "self-attention"), ("walk",), ("walk", "bpe", "--no-pause"),
-                                  ("walk", "masks", "--no-pause"), ("attention", "the cat sat", "--heads", "2")])
+                                  ("walk", "masks", "--no-pause"), ("attention", "the cat sat", "--model", "random", "--heads", "2")])
 @pytest.mark.parametrize("lang_name", ["en", "zh"])
 def test_wide_terminals_keep_the_reading_measure(tutor, args, lang_name):
     result = tutor("--lang", lang_name, *args, env={"COLUMNS": "200"})
