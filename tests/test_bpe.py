@@ -82,3 +82,13 @@ def test_a_file_that_is_not_a_tokenizer_is_refused(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError):
         load_tokenizer(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x303F), max_size=80))
+def test_a_text_without_chinese_is_chunked_as_the_full_pattern_chunks_it(text):
+    import re
+
+    from llmtutor.model import bpe
+
+    assert bpe.chunks(text) == re.compile(bpe._PATTERN).findall(text)

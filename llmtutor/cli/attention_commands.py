@@ -45,9 +45,9 @@ def attention(
     weights_file: Optional[Path] = typer.Option(None, "--weights", metavar="FILE.npz", help=t("help_opt_weights")),
     as_json: bool = typer.Option(False, "--json", help=t("help_opt_attn_json")),
 ) -> None:
-    from llmtutor.render.export import check_kind
-
     if export is not None:
+        from llmtutor.render.export import check_kind
+
         check_kind(export)
     if model.strip().lower() == "course":
         _check_trained_options(ctx, "course", causal)

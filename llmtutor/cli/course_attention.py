@@ -114,18 +114,15 @@ def _figure(result, shown_layer: int, head, meta: dict, heldout: dict):
 
 def _scores_table(result, behaviour, layer: int, head):
     """Each shown head's three measured scores: on repeated random tokens, and (in brackets) on the text."""
-    from rich import box
-    from rich.table import Table
+    from llmtutor.render.columns import Columns
 
-    table = Table(title=t("course_scores_title"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(t("course_col_head"))
-    for key in ("course_col_previous", "course_col_first", "course_col_induction"):
-        table.add_column(t(key), justify="right")
+    rows = []
     for l, h, p, f, i in result.on_input:
         if l != layer or (head is not None and h != head):
             continue
         b = _stored(behaviour, l, h)
-        table.add_row(t("course_head_name", layer=l, head=h),
-                      *(f"{_score(mine)} ({_score(yours)})" for mine, yours in
-                        ((b["previous_token"], p), (b["first_token"], f), (b["induction"], i))))
-    return table
+        rows.append([t("course_head_name", layer=l, head=h),
+                     *(f"{_score(mine)} ({_score(yours)})" for mine, yours in
+                       ((b["previous_token"], p), (b["first_token"], f), (b["induction"], i)))])
+    header = [t(key) for key in ("course_col_head", "course_col_previous", "course_col_first", "course_col_induction")]
+    return Columns(t("course_scores_title"), header, rows, justify=("left", "right", "right", "right"))

@@ -42,6 +42,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 FORMAT = "llmtutor-bpe-1"
@@ -50,9 +51,10 @@ WEIGHTS = Path(__file__).resolve().parent / "weights"
 COURSE_TOKENIZER = WEIGHTS / "course-bpe.json"
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_FIRST_CJK = "\u3040"
 # Every character belongs to one alternative (the last one catches anything left), so the chunks
 # always join back into the text.
-CHUNK = re.compile(
+_PATTERN = (
     rf"""'(?:s|t|re|ve|m|ll|d)(?![^\W\d_])"""  # English contractions, as GPT-2
     rf"""| ?[{_CJK}]+"""  # a run of Chinese (and Japanese) characters
     rf"""| ?(?:(?![{_CJK}])[^\W\d_])+"""  # a word: letters only
@@ -60,13 +62,24 @@ CHUNK = re.compile(
     rf"""| ?(?:[^\w\s]|_)+"""  # punctuation, symbols, emoji
     rf"""|\s+(?!\S)|\s+"""  # whitespace (the last space before a word goes with the word)
     rf"""|[\s\S]""")
+# The same without the Chinese alternatives, for a text with no character from U+3040 on: there
+# they never match and the look-ahead always holds, so the chunks are the same. Compiling the
+# Chinese classes costs ~4 ms (Python's `re` lists their 28,000 characters one by one), which a
+# text without them need not pay at start-up.
+_PATTERN_NO_CJK = _PATTERN.replace(rf"""| ?[{_CJK}]+""", "").replace(rf"""(?![{_CJK}])""", "")
+
+
+@lru_cache(maxsize=2)
+def _chunker(with_cjk: bool) -> re.Pattern:
+    return re.compile(_PATTERN if with_cjk else _PATTERN_NO_CJK)
+
 
 _SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
 
 
 def chunks(text: str) -> list[str]:
     """`text` split as training and encoding split it: `"".join(chunks(text)) == text`."""
-    return CHUNK.findall(text)
+    return _chunker(bool(text) and max(text) >= _FIRST_CJK).findall(text)
 
 
 def _bytes_of(text: str) -> bytes:

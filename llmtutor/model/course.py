@@ -20,7 +20,6 @@ float32); every figure in the file's meta is measured on the float16 weights as 
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -400,6 +399,8 @@ def attend_course(text: str) -> CourseAttention:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse  # the build command only
+
     parser = argparse.ArgumentParser(prog="python -m llmtutor.model.course", description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=SEED, help="first seed to try (default %(default)s)")
     parser.add_argument("--resume", action="store_true", help="go on from the checkpoints in build/course-lm/")

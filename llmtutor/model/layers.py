@@ -29,6 +29,8 @@ def column_sums(rows: np.ndarray) -> np.ndarray:
 
 
 def _normal(rng: np.random.Generator, shape: tuple[int, ...], std: float, dtype) -> np.ndarray:
+    if not hasattr(rng, "bit_generator"):  # transformer._Unset: weights about to be loaded
+        return np.zeros(shape, dtype=dtype)
     return (rng.standard_normal(shape) * std).astype(dtype)
 
 
