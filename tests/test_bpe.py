@@ -1,0 +1,84 @@
+"""The byte-level BPE tokenizer: any string round-trips, merges are learned as Sennrich et al. describe."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from llmtutor.model.bpe import MergeLearner, Tokenizer, chunks, load_tokenizer, train_bpe
+
+TRICKY = list("a Z 9'’.,!?-_\t\n\r\x00\x07\x1b\x7f\x9b[m;0 ") + [
+    "\u200b", "\u200d", "\ufeff", "\u00ad", "\u2028", "\u3000", "\u0301", "\ufe0f",
+    "猫", "注", "意", "力", "。", "，", "こ", "カ", "한", "\U0001f44d", "\U0001f3fd", "\U00020000", "²",
+]
+NO_SURROGATES = st.characters(exclude_categories=("Cs",))
+ANY_TEXT = st.text(st.one_of(NO_SURROGATES, st.sampled_from(TRICKY)), max_size=60)
+TEXT = ("Self-attention lets every token look at every other token. 注意力机制让每个词元看到其他词元。"
+        "The model's heads attend; 模型的注意力头。 low lower newest widest 2024 ") * 30
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return train_bpe(TEXT, 1000)  # more than there are pairs: stops at 373
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_any_string_round_trips_without_normalisation(tokenizer, text):
+    ids = tokenizer.encode(text)
+    assert tokenizer.decode(ids) == text
+    assert b"".join(tokenizer.token_bytes(i) for i in ids) == text.encode("utf-8")
+    assert "".join(chunks(text)) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANY_TEXT)
+def test_display_never_shows_a_control_character(tokenizer, text):
+    for token in tokenizer.encode(text):
+        shown = tokenizer.display(token)
+        assert shown and all(ch.isprintable() for ch in shown)
+
+
+def test_lone_surrogates_round_trip_too(tokenizer):
+    assert tokenizer.decode(tokenizer.encode("a\ud800b\udfff")) == "a\ud800b\udfff"
+
+
+def test_training_learns_whole_words_and_chinese_words(tokenizer):
+    assert [tokenizer.display(i) for i in tokenizer.encode(" token 模型的注意力头")] == ["␣token", "␣模型的注意力头"]
+    assert tokenizer.vocab_size == 373
+
+
+def test_a_character_cut_in_the_middle_shows_its_bytes():
+    tokenizer = Tokenizer([])  # bytes only
+    assert [tokenizer.display(i) for i in tokenizer.encode("注a")] == ["⟨e6⟩", "⟨b3⟩", "⟨a8⟩", "a"]
+    assert tokenizer.decode(tokenizer.encode("注")[:2]) == "\ufffd"
+
+
+def test_merges_follow_sennrich_et_al_with_ties_to_the_pair_seen_first():
+    words = [list(w.encode()) for w in ("low", "lower", "newest", "widest")]
+    learner = MergeLearner(words, [5, 2, 6, 3], 256)
+    names = {i: chr(i) for i in range(256)}
+    learned = []
+    for _ in range(4):
+        (a, b), count = learner.best()
+        names[learner.merge((a, b))] = names[a] + names[b]
+        learned.append((names[a] + names[b], count))
+    assert learned == [("es", 9), ("est", 9), ("lo", 7), ("low", 7)]
+
+
+def test_saved_tokenizer_is_json_and_loads_back(tokenizer, tmp_path):
+    path = tokenizer.save(tmp_path / "bpe.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["vocab_size"] == 373 and len(data["merges"]) == 117
+    again = load_tokenizer(path)
+    assert again.encode(TEXT[:300]) == tokenizer.encode(TEXT[:300])
+
+
+@pytest.mark.parametrize("content", ['{"format": "x"}', '[1, 2]', '{"format": "llmtutor-bpe-1", "vocab_size": 257, '
+                                     '"merges": [[300, 1]]}'])
+def test_a_file_that_is_not_a_tokenizer_is_refused(tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_tokenizer(path)
