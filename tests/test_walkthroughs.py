@@ -461,3 +461,16 @@ def test_the_pacer_moves_forward_back_and_ends():
     last = Pacer(1)
     last.apply(NEXT)
     assert last.done
+
+
+def test_bpe_splits_the_text_with_the_shipped_course_tokenizer_too(tutor):
+    from llmtutor.model.bpe import course_tokenizer
+
+    data = tutor.json("walk", "bpe", "--json", "--text", "注意力 lowest 👍")
+    course = data["course_tokens"]
+    tokenizer = course_tokenizer()
+    assert course["ids"] == tokenizer.encode("注意力 lowest 👍")
+    assert course["tokens"] == [tokenizer.display(i) for i in course["ids"]]
+    assert bytes.fromhex("".join(course["bytes"])).decode("utf-8") == "注意力 lowest 👍"
+    assert course["tokens"][0] == "注意力" and "⟨f0⟩" in course["tokens"]  # a word merged; an emoji as bytes
+    assert course["vocab_size"] == 2048

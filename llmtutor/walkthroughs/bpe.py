@@ -1,21 +1,25 @@
-"""`llmtutor walk bpe`: byte-pair encoding (Sennrich et al. 2016) learned merge by merge, in pure Python.
+"""`llmtutor walk bpe`: byte-pair encoding (Sennrich et al. 2016) learned merge by merge, then the course's own tokenizer.
 
-Every word of a small corpus starts as its characters plus the end-of-word marker `</w>`. Each merge
-counts the adjacent symbol pairs over the corpus (weighted by word frequency), joins the most
-frequent pair everywhere into one new symbol and adds it to the vocabulary. Ties go to the pair
-seen first when reading the corpus in its written order, word by word, left to right, so the
-result never depends on dictionary or hash order. The learner's text is then split at whitespace
-and each word tokenized by applying the learned merges in the order they were learned; characters
-the corpus never had stay single characters.
+The merges are learned by `llmtutor.model.bpe.MergeLearner`, the same loop that trained the
+course model's byte-level tokenizer (one implementation). Here it runs on a small corpus whose
+words start as their characters plus the end-of-word marker `</w>`, so every step can be read.
+Each merge counts the adjacent symbol pairs over the corpus (weighted by word frequency), joins
+the most frequent pair everywhere into one new symbol and adds it to the vocabulary. Ties go to
+the pair seen first when reading the corpus in its written order, word by word, left to right,
+so the result never depends on dictionary or hash order. The learner's text is then split at
+whitespace and each word tokenized by applying the learned merges in the order they were
+learned; characters the corpus never had stay single characters. The last step splits the
+learner's text with the shipped course tokenizer (2,048 tokens over UTF-8 bytes).
 
 JSON keys: corpus, initial_vocab, merges (pair, merged, count, top_pairs, vocab_size, corpus),
-vocab, words, tokens, settings.
+vocab, words, tokens, course_tokens (text, tokens, ids, bytes, vocab_size), settings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmtutor.model.bpe import MergeLearner, merge_pair as _merge_ids
 from llmtutor.walkthroughs.registry import WalkOptions, bpe_words
 from llmtutor.walkthroughs.steps import Step, TableSpec, Walkthrough, check, plain, say
 
@@ -42,27 +46,9 @@ class Merge:
     words: tuple[Symbols, ...]  # the corpus words after the merge, in corpus order
 
 
-def pair_counts(words: list[Symbols], freqs: list[int]) -> dict[Pair, int]:
-    """Frequency-weighted counts of adjacent symbol pairs, in the order the pairs are first seen."""
-    counts: dict[Pair, int] = {}
-    for symbols, freq in zip(words, freqs):
-        for pair in zip(symbols, symbols[1:]):
-            counts[pair] = counts.get(pair, 0) + freq
-    return counts
-
-
 def merge_pair(symbols: Symbols, pair: Pair) -> Symbols:
     """`symbols` with every occurrence of `pair` (left to right, not overlapping) joined into one."""
-    out: list[str] = []
-    i = 0
-    while i < len(symbols):
-        if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
-            out.append(symbols[i] + symbols[i + 1])
-            i += 2
-        else:
-            out.append(symbols[i])
-            i += 1
-    return tuple(out)
+    return tuple(_merge_ids(symbols, pair, pair[0] + pair[1]))
 
 
 def initial_vocab(corpus=CORPUS) -> list[str]:
@@ -72,19 +58,21 @@ def initial_vocab(corpus=CORPUS) -> list[str]:
 
 def learn_merges(n_merges: int, corpus=CORPUS) -> list[Merge]:
     """Up to `n_merges` merges learned on `corpus` (fewer when no pair is left)."""
-    words = [tuple(word) + (END,) for word, _ in corpus]
-    freqs = [freq for _, freq in corpus]
-    vocab_size = len(initial_vocab(corpus))
+    names = initial_vocab(corpus)  # symbol id → its text
+    ids = {name: i for i, name in enumerate(names)}
+    learner = MergeLearner([[ids[ch] for ch in word] + [ids[END]] for word, _ in corpus],
+                           [freq for _, freq in corpus], len(names))
     merges: list[Merge] = []
     for _ in range(n_merges):
-        counts = pair_counts(words, freqs)
-        if not counts:
+        best = learner.best()
+        if best is None:
             break
-        ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep first-seen order
-        pair, count = ranked[0]
-        words = [merge_pair(symbols, pair) for symbols in words]
-        vocab_size += 1
-        merges.append(Merge(pair, count, tuple(ranked[:TOP_PAIRS]), vocab_size, tuple(words)))
+        (a, b), count = best
+        top = tuple(((names[x], names[y]), c) for (x, y), c in learner.ranked(TOP_PAIRS))
+        names.append(names[a] + names[b])
+        learner.merge((a, b))
+        merges.append(Merge((names[a], names[b]), count, top, len(names),
+                            tuple(tuple(names[i] for i in word) for word in learner.words)))
     return merges
 
 
@@ -147,12 +135,31 @@ def build(options: WalkOptions) -> Walkthrough:
         (TableSpec((say("walk_col_word"), say("walk_col_tokens")),
                    tuple((word, " ".join(symbols)) for word, symbols in zip(words, tokens))),)))
 
+    from llmtutor.model.bpe import course_tokenizer
+
+    course = course_tokenizer()
+    text = " ".join(words)
+    course_ids = course.encode(text)
+    course_shown = [course.display(i) for i in course_ids]
+    steps.append(Step(
+        say("walk_bpe_course_title"), say("walk_f_bpe_course", merges=len(course.merges)),
+        (), say("walk_bpe_course_text", size=course.vocab_size, merges=len(course.merges), n=len(course_ids), bytes=len(text.encode("utf-8"))),
+        (check(course.decode(course_ids) == text, "walk_check_course_round_trip"),
+         check(b"".join(course.token_bytes(i) for i in course_ids) == text.encode("utf-8"),
+               "walk_check_course_bytes", n=len(text.encode("utf-8")))),
+        (TableSpec((say("walk_col_token"), say("walk_col_id"), say("walk_col_bytes")),
+                   tuple((shown, token, course.token_bytes(token).hex(" "))
+                         for shown, token in zip(course_shown, course_ids))),)))
+
     data = {"walkthrough": "bpe", "corpus": [{"word": word, "count": freq} for word, freq in CORPUS],
             "initial_vocab": start_vocab,
             "merges": [{"pair": list(m.pair), "merged": m.pair[0] + m.pair[1], "count": m.count,
                         "top_pairs": [[x, y, c] for (x, y), c in m.top_pairs], "vocab_size": m.vocab_size,
                         "corpus": [list(s) for s in m.words]} for m in merges],
             "vocab": vocab, "words": words, "tokens": [list(s) for s in tokens],
+            "course_tokens": {"text": text, "tokens": course_shown, "ids": course_ids,
+                              "bytes": [course.token_bytes(i).hex() for i in course_ids],
+                              "vocab_size": course.vocab_size},
             "settings": {"merges_asked": options.merges, "merges_learned": len(merges), "end_of_word": END,
                          "tie_break": "the pair seen first in corpus order"}}
     return Walkthrough("bpe", steps, plain(data))
