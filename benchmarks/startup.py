@@ -52,6 +52,8 @@ CASES = {
     "--help": (["--help"], "hello --help"),
     "(home screen)": ([], "hello"),
     'attention "a b c"': (["attention", "a b c"], "hello + numpy"),
+    "attention (course model, 64 tokens)": (["attention", " ".join(["word"] * 64)], "hello + numpy"),
+    'attention --model random "a b c"': (["attention", "a b c", "--model", "random"], "hello + numpy"),
     "walk self-attention --no-pause": (["walk", "self-attention", "--no-pause"], "hello + numpy"),
     "train (the task list)": (["train"], "hello + numpy"),
     'attention --model reverse "3 1 4 1 5 9 2 6"': (["attention", "3 1 4 1 5 9 2 6", "--model", "reverse"],

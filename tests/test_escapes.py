@@ -42,7 +42,7 @@ ARGUMENT_CASES = [
     ["quiz", "--count", ESCAPE],
     ["quiz", "--answers", ESCAPE],
     ["review", "--count", ESCAPE],
-    ["attention", ESCAPE],
+    ["attention", "--model", "random", ESCAPE],
     ["attention", "a b", "--export", ESCAPE + ".png"],
     ["attention", "a b", "--weights", ESCAPE + ".npz"],
     ["lessons", "--" + ESCAPE],
@@ -67,6 +67,14 @@ def test_an_escape_in_an_argument_is_shown_inert(tutor, args):
         assert "no such file or folder" in lines[0] and lines[-1].startswith("1 error(s)")
     else:
         assert len(lines) == 1
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--layer", "2", "--head", "1", "--values"]])
+def test_the_course_model_reads_escapes_as_bytes_and_shows_them_inert(tutor, extra):
+    result = tutor("attention", ESCAPE, *extra)
+    assert result.exit_code == 0, result.output
+    assert_inert(result.output)
+    assert "␛" in result.output or "\\u241b" in result.output.lower()
 
 
 @pytest.mark.parametrize("args", [["lessons"], ["lessons", "--json"], ["learn", "pack-basics", "--all"],

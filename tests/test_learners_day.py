@@ -175,7 +175,7 @@ def test_the_chinese_term_list_keeps_related_terms_together_by_lesson(tutor):
 # ---- messages -----------------------------------------------------------------------------------
 
 def test_one_head_asks_for_heads(tutor):
-    result = tutor("attention", "the cat sat", "--head", "2")
+    result = tutor("attention", "--model", "random", "the cat sat", "--head", "2")
     assert result.exit_code == 2
     assert "add --heads N" in result.output
 

@@ -33,8 +33,9 @@ def test_wheel_contains_every_content_and_quiz_file(wheel):
     assert expected, "no content found in the repository"
     assert expected <= names
     assert any(name.startswith("llmtutor/messages/") for name in names)
-    for task in ("reverse", "copy", "sort", "induction"):  # the trained toy models ship too
+    for task in ("reverse", "copy", "sort", "induction", "course"):  # the trained models ship too
         assert f"llmtutor/model/weights/{task}.npz" in names
+    assert "llmtutor/model/weights/course-bpe.json" in names  # the course model's tokenizer
 
 
 def test_wheel_alone_runs_from_another_folder(wheel, tmp_path):
@@ -47,6 +48,10 @@ def test_wheel_alone_runs_from_another_folder(wheel, tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == len(_shipped("content/lessons"))
+    course = subprocess.run([sys.executable, "-m", "llmtutor", "attention", "注意力 attention", "--json"],
+                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
+    assert course.returncode == 0, course.stderr
+    assert json.loads(course.stdout)["tokens"][0] == "注意力"
     check = subprocess.run([sys.executable, "-c", "import llmtutor; print(llmtutor.__file__)"], cwd=elsewhere,
                            env=env, capture_output=True, text=True)
     assert check.stdout.startswith(str(unpacked))

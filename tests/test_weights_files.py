@@ -76,7 +76,7 @@ def test_a_bad_weights_file_is_one_line_and_exit_2(tutor, tmp_path, kind):
     path = make(kind, tmp_path)
     tracemalloc.start()
     try:
-        result = tutor("attention", "the cat sat", "--dim", "8", "--weights", str(path))
+        result = tutor("attention", "--model", "random", "the cat sat", "--dim", "8", "--weights", str(path))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -88,6 +88,6 @@ def test_a_bad_weights_file_is_one_line_and_exit_2(tutor, tmp_path, kind):
 
 def test_good_weights_still_work(tutor, tmp_path):
     path = _zip(tmp_path / "good.npz", _good())
-    data = tutor.json("attention", "the cat sat", "--weights", str(path), "--json")
+    data = tutor.json("attention", "--model", "random", "the cat sat", "--weights", str(path), "--json")
     assert data["settings"]["trained"] is True and data["settings"]["dim"] == 8
     assert np.allclose(np.array(data["weights"]).sum(-1), 1)

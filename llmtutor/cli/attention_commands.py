@@ -29,7 +29,7 @@ RANDOM_ONLY = {"heads": "--heads", "dim": "--dim", "seed": "--seed", "weights_fi
 def attention(
     ctx: typer.Context,
     text: str = typer.Argument(..., metavar="TEXT", help=t("help_arg_text")),
-    model: str = typer.Option("random", "--model", metavar="random|reverse|copy|sort|induction|FILE",
+    model: str = typer.Option("course", "--model", metavar="course|random|reverse|copy|sort|induction|FILE",
                               help=t("help_opt_model")),
     layer: Optional[int] = typer.Option(None, "--layer", help=t("help_opt_layer")),
     heads: int = typer.Option(1, "--heads", help=t("help_opt_heads")),
@@ -45,6 +45,12 @@ def attention(
 ) -> None:
     if export is not None and export.suffix.lower() not in (".svg", ".html", ".htm"):
         raise TutorError("export_format", path=str(export))
+    if model.strip().lower() == "course":
+        _check_trained_options(ctx, "course", causal)
+        from llmtutor.cli.course_attention import show_course
+
+        show_course(text, layer, head, values, export, as_json, JSON_DECIMALS)
+        return
     if model != "random":
         _trained(ctx, text, model, layer, head, causal, values, export, as_json)
         return
@@ -104,12 +110,19 @@ def _picture(result, text: str, head: Optional[int], values: bool):
     return Group(body, Text(settings, style="dim"))
 
 
+def _check_trained_options(ctx, source: str, causal: bool) -> None:
+    """A trained model refuses the random model's options, and --causal (its own mask decides)."""
+    for parameter, option in RANDOM_ONLY.items():
+        given = ctx.get_parameter_source(parameter)  # Click's ParameterSource: DEFAULT unless typed
+        if given is not None and given.name != "DEFAULT":
+            raise TutorError("model_option_random_only", option=option)
+    if causal and source == "course":
+        raise TutorError("model_causal_decided", model=source, mask=t("model_mask_causal"))
+
+
 def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool, export, as_json: bool) -> None:
     """`--model reverse|copy|sort|induction|FILE`: a trained toy model's real attention on the input."""
-    for parameter, option in RANDOM_ONLY.items():
-        source = ctx.get_parameter_source(parameter)  # Click's ParameterSource: DEFAULT unless typed
-        if source is not None and source.name != "DEFAULT":
-            raise TutorError("model_option_random_only", option=option)
+    _check_trained_options(ctx, name, False)
     from llmtutor.model.attend import MODEL_NAMES, attend, load_named_model
 
     wanted = name.strip()
@@ -118,7 +131,7 @@ def _trained(ctx, text: str, name: str, layer, head, causal: bool, values: bool,
     elif not Path(wanted).exists():
         from llmtutor.course.lookup import suggestions
 
-        close = suggestions(wanted, ((n, n) for n in ("random", *MODEL_NAMES))) if "/" not in wanted else []
+        close = suggestions(wanted, ((n, n) for n in ("course", "random", *MODEL_NAMES))) if "/" not in wanted else []
         raise TutorError("unknown_model", exit_code=1, name=name,
                          hint=t("did_you_mean", names=", ".join(close)) if close else "")
     model, source = load_named_model(wanted)
