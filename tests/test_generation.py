@@ -162,3 +162,9 @@ def test_draws_follow_the_probabilities():
 def test_top_tokens_are_sorted_most_probable_first():
     p = np.array([0.1, 0.4, 0.1, 0.4])
     assert top_tokens(p, 3) == [(1, 0.4), (3, 0.4), (0, 0.1)]
+
+
+def test_greedy_ignores_top_k_since_it_cannot_change_the_pick():
+    logits = np.array([0.5, 3.0, 1.0, 2.5])
+    p = next_token_probabilities(logits, Sampling(temperature=0, top_k=2))
+    np.testing.assert_allclose(p, np.exp(logits) / np.exp(logits).sum())

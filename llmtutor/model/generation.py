@@ -185,14 +185,15 @@ def penalised(logits: np.ndarray, seen: np.ndarray, penalty: float) -> np.ndarra
 def next_token_probabilities(logits: np.ndarray, sampling: Sampling, seen=()) -> np.ndarray:
     """The distribution the next token is drawn from, `(V,)` float64 summing to 1.
 
-    Greedy (temperature 0) shows the model's own softmax (temperature 1); the pick is its most
-    probable token. With top-k, every token outside the k most probable gets probability 0.
+    Greedy (temperature 0) shows the model's own softmax (temperature 1, top-k not applied: it
+    cannot change the pick); the pick is its most probable token. With top-k, every token outside
+    the k most probable gets probability 0.
     """
     scores = penalised(np.asarray(logits, dtype=np.float64), np.asarray(seen, dtype=np.int64),
                        sampling.repetition_penalty)
     temperature = 1.0 if sampling.greedy else float(sampling.temperature)
     scores = scores / temperature
-    if sampling.top_k is not None and sampling.top_k < len(scores):
+    if sampling.top_k is not None and sampling.top_k < len(scores) and not sampling.greedy:
         # the k-th largest score; ties at the boundary keep the lower ids, as argsort does
         kept = np.argsort(-scores, kind="stable")[: sampling.top_k]
         limited = np.full_like(scores, -np.inf)
