@@ -16,8 +16,9 @@ never touches the state a model keeps for its backward pass, so it may run betwe
 
 Choosing the next token from the logits (`next_token_probabilities`, `choose`):
 
-    repetition penalty ρ (Keskar et al. 2019): a logit of a token already in the text is divided by ρ
-        if positive, multiplied by ρ if negative (ρ = 1: no change)
+    repetition penalty ρ: a logit of a token already in the text is divided by ρ (Keskar et al. 2019,
+        CTRL) if positive, and multiplied by ρ if negative, so that it always goes down (as Hugging
+        Face's implementation does; dividing a negative logit would raise it); ρ = 1: no change
     temperature T: p = softmax(logits / T); T → 0 is greedy (always the most probable token)
     top-k: keep the k most probable tokens, set the rest to 0, renormalise
 
@@ -173,7 +174,7 @@ class Sampling:
 
 
 def penalised(logits: np.ndarray, seen: np.ndarray, penalty: float) -> np.ndarray:
-    """`logits` `(V,)` with each token in `seen` made less likely by `penalty` ≥ 1 (Keskar et al. 2019)."""
+    """`logits` `(V,)` with each token in `seen` made less likely by `penalty` ≥ 1 (CTRL's penalty, sign-safe)."""
     if penalty == 1.0 or len(seen) == 0:
         return logits
     out = logits.astype(np.float64, copy=True)
