@@ -155,3 +155,16 @@ def test_ctrl_c_during_generation_keeps_the_text_written_and_exits_130(tmp_path)
     child.expect(r"Stopped after (\d+) of 500 tokens")
     assert 3 <= int(child.match.group(1)) < 500
     assert exit_status(child) == 130
+
+
+def test_a_reader_that_closes_the_pipe_ends_generation_quietly(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache")}
+    result = subprocess.run(["bash", "-c", f'set -o pipefail; "{sys.executable}" -m llmtutor generate "attention is" '
+                             '--tokens 300 | head -1'], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0  # the tutor's own exit status, through pipefail
+    assert result.stdout.startswith("The text model reads your prompt")
+    assert result.stderr == ""
