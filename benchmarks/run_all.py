@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attention_speed  # noqa: E402
 import content  # noqa: E402
+import generation  # noqa: E402
 import harness  # noqa: E402
 import memory  # noqa: E402
 import render  # noqa: E402
@@ -34,7 +35,7 @@ def main() -> int:
     load_before = harness.load_average()
     blas = harness.blas_info()
     results = []
-    for module in (startup, content, attention_speed, memory, render, training):
+    for module in (startup, content, attention_speed, memory, render, training, generation):
         print(f"running {module.__name__} ...", flush=True)
         kwargs = {"repeats": 3} if quick else {}
         results += module.run(**kwargs)

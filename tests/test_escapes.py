@@ -45,6 +45,8 @@ ARGUMENT_CASES = [
     ["attention", "--model", "random", ESCAPE],
     ["attention", "a b", "--export", ESCAPE + ".png"],
     ["attention", "a b", "--weights", ESCAPE + ".npz"],
+    ["generate", "a b", "--top-k", ESCAPE],
+    ["generate", "a b", "--temperature", ESCAPE],
     ["lessons", "--" + ESCAPE],
     ["progress", ESCAPE, "--reset", "-y"],
     ["export", "--format", ESCAPE],

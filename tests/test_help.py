@@ -7,7 +7,7 @@ import re
 import pytest
 
 COMMANDS = ["", "lessons", "learn", "explain", "attention", "walk", "quiz", "review", "progress", "export",
-            "validate"]
+            "validate", "generate"]
 FRAME_WORDS_EN = ("Usage", "Options", "Arguments", "Commands", "Show this", "default:", "required",
                   "completion for")
 

@@ -32,7 +32,8 @@ def test_a_shipped_model_does_what_its_file_says(task):
 
 
 def test_the_shipped_models_are_small():
-    assert sum(path.stat().st_size for path in WEIGHTS.glob("*.npz")) <= 1 << 20
+    # the four toy models, the course model and generate's text model: within the 3 MB the course model may take
+    assert sum(path.stat().st_size for path in WEIGHTS.glob("*.npz")) <= 3 << 20
 
 
 def test_attention_shows_the_reverse_models_anti_diagonal(tutor):

@@ -223,6 +223,7 @@ COMMAND_MODULES = {
     "lessons": "course_commands", "learn": "course_commands", "explain": "course_commands",
     "search": "course_commands",
     "attention": "attention_commands", "walk": "walk_commands", "train": "train_commands",
+    "generate": "generate_commands",
     "quiz": "quiz_commands", "review": "quiz_commands", "progress": "quiz_commands", "export": "quiz_commands",
     "next": "quiz_commands",
     "validate": "course_commands", "config": "config_commands",
@@ -233,7 +234,7 @@ COMMAND_MODULES = {
 COMMAND_PANELS = {
     "lessons": "panel_learn", "learn": "panel_learn", "explain": "panel_learn", "search": "panel_learn",
     "next": "panel_practice", "config": "panel_settings",
-    "attention": "panel_explore", "walk": "panel_explore", "train": "panel_explore",
+    "attention": "panel_explore", "walk": "panel_explore", "train": "panel_explore", "generate": "panel_explore",
     "quiz": "panel_practice", "review": "panel_practice", "progress": "panel_practice", "export": "panel_practice",
     "validate": "panel_authors",
 }

@@ -56,6 +56,7 @@ REGISTRY: dict[str, Entry] = {
     "bpe": Entry("bpe", ("text", "merges")),
     "cost": Entry("cost", ("seed", "max_n")),
     "backprop": Entry("backprop", ("text", "seed", "dim", "dk", "causal"), positions=True, max_dim=64),
+    "forward": Entry("forward", ("text",)),  # the shipped course model: its sizes are its own
 }
 
 
@@ -114,6 +115,11 @@ def _check(options: WalkOptions, entry: Entry) -> None:
     if "text" in entry.options:
         if entry.module == "bpe":
             bpe_words(options.text)
+        elif entry.module == "forward":
+            from llmtutor.model.text_model import load_text_model
+            from llmtutor.walkthroughs.forward import text_tokens
+
+            text_tokens(load_text_model(), options.text)
         else:
             from llmtutor.attention.tokenizer import tokenize
 
