@@ -1,7 +1,5 @@
 """`llmtutor attention "TEXT"`: the attention matrix of a learner's sentence, drawn."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Optional
 

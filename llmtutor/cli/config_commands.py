@@ -1,7 +1,5 @@
 """`llmtutor config`: settings kept with the learner's data (today: the language)."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

@@ -1,7 +1,5 @@
 """Commands that show the course: home screen, lessons, learn, explain, validate."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Optional
 

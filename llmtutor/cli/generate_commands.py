@@ -1,7 +1,5 @@
 """`llmtutor generate "PROMPT"`: the course model continues a prompt, token by token, in plain sight."""
 
-from __future__ import annotations
-
 import math
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """Commands that check and track learning: quiz, review, progress, export."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional

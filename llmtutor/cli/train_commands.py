@@ -1,7 +1,5 @@
 """`llmtutor train [TASK]`: train a small Transformer on a toy task and watch its attention learn."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 from typing import Optional

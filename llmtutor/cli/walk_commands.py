@@ -1,7 +1,5 @@
 """`llmtutor walk [NAME]`: the list of walkthroughs, or one of them, step by step."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

@@ -191,11 +191,11 @@ class Tokenizer:
     def __init__(self, merges: Iterable[tuple[int, int]], meta: dict | None = None) -> None:
         self.merges = [(int(a), int(b)) for a, b in merges]
         self.meta = dict(meta or {})
-        self._bytes = [bytes([i]) for i in range(N_BYTES)]
-        for a, b in self.merges:
-            if not (0 <= a < len(self._bytes) and 0 <= b < len(self._bytes)):
-                raise ValueError(f"merge {len(self._bytes) - N_BYTES} refers to a token not yet made")
-            self._bytes.append(self._bytes[a] + self._bytes[b])
+        self._bytes = token_bytes = [bytes([i]) for i in range(N_BYTES)]
+        for made, (a, b) in enumerate(self.merges, N_BYTES):
+            if not (0 <= a < made and 0 <= b < made):
+                raise ValueError(f"merge {made - N_BYTES} refers to a token not yet made")
+            token_bytes.append(token_bytes[a] + token_bytes[b])
         self.ranks = {pair: N_BYTES + rank for rank, pair in enumerate(self.merges)}
         self._cache: dict[str, list[int]] = {}
 
@@ -314,7 +314,7 @@ def load_tokenizer(path: Path) -> Tokenizer:
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("merges"), list):
         raise ValueError("not an llmtutor BPE tokenizer")
     merges = data["merges"]
-    if not all(isinstance(m, list) and len(m) == 2 and all(type(x) is int for x in m) for m in merges):
+    if not all(type(m) is list and len(m) == 2 and type(m[0]) is int and type(m[1]) is int for m in merges):
         raise ValueError("merges must be pairs of token ids")
     tokenizer = Tokenizer(merges, data.get("meta") if isinstance(data.get("meta"), dict) else {})
     if data.get("vocab_size") != tokenizer.vocab_size:

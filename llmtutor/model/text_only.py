@@ -68,7 +68,7 @@ def build(seed: int = 0, resume: bool = False, log=print) -> Path:
                                             folder=CHECKPOINTS)
         model.config.meta.update({"task": "course-text", "seed": seed})
         describe(model, seconds, seed)
-    save_model(model, TEXT_MODEL, dtype=np.float16)
+    save_model(model, TEXT_MODEL, dtype=np.float16, compressed=False)
     log(json.dumps(model.config.meta, ensure_ascii=False))
     return TEXT_MODEL
 

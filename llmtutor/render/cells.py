@@ -6,6 +6,7 @@ Used by the heatmap and the walkthrough arrays; wide (Chinese) characters count 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from rich.cells import cell_len, split_graphemes
 
@@ -13,8 +14,16 @@ from rich.cells import cell_len, split_graphemes
 def clean_token(token: object) -> str:
     """The token as literal, printable text: control characters become their ␀–␟ pictures,
     invisible format characters are dropped, and a blank token shows as ␣."""
+    if type(token) is str and token.isascii() and token.isprintable():  # the usual case, quickly
+        return token if token.strip() else "␣" * max(1, len(token))
+    return _cleaned(str(token))
+
+
+@lru_cache(maxsize=4096)
+def _cleaned(token: str) -> str:
+    """`clean_token` of any other text (cached: a picture cleans each label many times)."""
     out = []
-    for ch in str(token):
+    for ch in token:
         code = ord(ch)
         if code < 0x20:
             out.append(chr(0x2400 + code))
