@@ -13,7 +13,6 @@ loops far less when it writes (docs/MODEL.md, "Generating text": measured with
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -74,6 +73,8 @@ def build(seed: int = 0, resume: bool = False, log=print) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse  # the build command only
+
     parser = argparse.ArgumentParser(prog="python -m llmtutor.model.text_only", description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=0, help="seed (default %(default)s, as the course model)")
     parser.add_argument("--resume", action="store_true", help="go on from the checkpoints in build/course-text-lm/")
