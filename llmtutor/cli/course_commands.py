@@ -60,7 +60,7 @@ def home() -> None:
     from llmtutor.quiz.review import count_due
     from llmtutor.render.course_map import home_screen
 
-    course = SESSION.catalog()
+    course = SESSION.lesson_list()
     statuses = _statuses()
     console().print(home_screen(course, statuses, SESSION.lang, count_due(SESSION.store())))
 
@@ -68,7 +68,7 @@ def home() -> None:
 def lessons(as_json: bool = typer.Option(False, "--json", help=t("help_opt_json"))) -> None:
     from llmtutor.render.course_map import lessons_table
 
-    course = SESSION.catalog()
+    course = SESSION.lesson_list()
     statuses = _statuses()
     if as_json:
         print_json([{"id": lesson.id, "order": lesson.order, "title": lesson.title.get(SESSION.lang),

@@ -16,6 +16,7 @@ class Session:
     def __init__(self) -> None:
         self.content_dirs: list[str] = []
         self._course = None
+        self._lessons = None  # the lesson list alone, when nothing needed more of the course
         self._store = None
 
     @property
@@ -37,6 +38,16 @@ class Session:
 
             self._course = self._checked(load_catalog(self.content_dirs))
         return self._course
+
+    def lesson_list(self):
+        """The lessons (titles, minutes, order; no bodies) and walkthroughs: the home screen, `lessons`."""
+        if self._course is not None:
+            return self._course
+        if self._lessons is None:
+            from llmtutor.course.loader import load_lesson_list
+
+            self._lessons = self._checked(load_lesson_list(self.content_dirs))
+        return self._lessons
 
     @staticmethod
     def _checked(result):
@@ -60,6 +71,7 @@ class Session:
         self.close()
         self.content_dirs = content_dirs
         self._course = None
+        self._lessons = None
 
     def close(self) -> None:
         if self._store is not None:

@@ -243,6 +243,22 @@ def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -
                   keep=lambda result: not result.errors)
 
 
+def load_lesson_list(content_dirs: list[str] | None = None) -> LoadResult:
+    """The lessons without their bodies and the walkthroughs (`Course.lesson_list`): the home screen
+    and `lessons`."""
+    from llmtutor.course.cache import cached
+
+    files, problems = course_files(content_dirs)
+    if problems:
+        return load_files(files, problems)
+
+    def build() -> LoadResult:
+        full = load_course(content_dirs)
+        return LoadResult(full.course.lesson_list(), full.problems)
+
+    return cached("lessons", _cache_key_paths(files), build, keep=lambda result: not result.errors)
+
+
 def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
     """The course without lesson bodies and questions (`Course.catalog`), for quick look-ups."""
     from llmtutor.course.cache import cached
