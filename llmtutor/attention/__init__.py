@@ -25,7 +25,7 @@ In a notebook or REPL:
     True
 """
 
-from importlib import import_module
+from llmtutor.lazy import lazy_exports
 
 # Imported now, not on first use: `softmax` is also the name of its module, and a package
 # attribute set by importing that submodule first would shadow the function.
@@ -45,13 +45,4 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "softmax"])
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'llmtutor.attention' has no attribute {name!r}")
-    value = getattr(import_module(f"llmtutor.attention.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -246,21 +246,16 @@ def load_course(content_dirs: list[str] | None = None, use_cache: bool = True) -
 def load_lesson_list(content_dirs: list[str] | None = None) -> LoadResult:
     """The lessons without their bodies and the walkthroughs (`Course.lesson_list`): the home screen
     and `lessons`."""
-    from llmtutor.course.cache import cached
-
-    files, problems = course_files(content_dirs)
-    if problems:
-        return load_files(files, problems)
-
-    def build() -> LoadResult:
-        full = load_course(content_dirs)
-        return LoadResult(full.course.lesson_list(), full.problems)
-
-    return cached("lessons", _cache_key_paths(files), build, keep=lambda result: not result.errors)
+    return _load_view("lessons", content_dirs, lambda course: course.lesson_list())
 
 
 def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
     """The course without lesson bodies and questions (`Course.catalog`), for quick look-ups."""
+    return _load_view("catalog", content_dirs, lambda course: course.catalog())
+
+
+def _load_view(name: str, content_dirs: list[str] | None, view) -> LoadResult:
+    """`view(course)` of the validated course, cached under `name` while no content file changes."""
     from llmtutor.course.cache import cached
 
     files, problems = course_files(content_dirs)
@@ -269,6 +264,6 @@ def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
 
     def build() -> LoadResult:
         full = load_course(content_dirs)
-        return LoadResult(full.course.catalog(), full.problems)
+        return LoadResult(view(full.course), full.problems)
 
-    return cached("catalog", _cache_key_paths(files), build, keep=lambda result: not result.errors)
+    return cached(name, _cache_key_paths(files), build, keep=lambda result: not result.errors)

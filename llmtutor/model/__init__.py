@@ -13,7 +13,7 @@ No torch and no autograd library: every gradient is written out, and checked aga
 differences in the tests.
 """
 
-from importlib import import_module
+from llmtutor.lazy import lazy_exports
 
 # name → the module that defines it. Imported on first use (PEP 562), so that
 # `from llmtutor.model.tasks import TASKS` (the task list of `llmtutor train`) does not pay for
@@ -30,13 +30,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'llmtutor.model' has no attribute {name!r}")
-    value = getattr(import_module(f"llmtutor.model.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
