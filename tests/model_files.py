@@ -96,6 +96,19 @@ def hostile_model(kind: str, folder: Path) -> Path:
                   "n_layers": 16, "d_mlp": 8192}
         members = {"config.npy": _npy(np.frombuffer(json.dumps(config).encode(), dtype=np.uint8))}
         _write(path, members)
+    elif kind in ("flipped-byte", "renamed-local", "moved-local"):  # stored members, damaged in place
+        _write(path, members)
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("embed.W_E.npy")
+        name_at = info.header_offset + 30
+        if kind == "flipped-byte":  # one bit of one weight: still a finite float, caught by the CRC-32
+            data[name_at + len(info.filename) + 128 + 5] ^= 0x01
+        elif kind == "renamed-local":  # the local header names another file than the directory does
+            data[name_at:name_at + 5] = b"evil."
+        else:  # the directory points into the middle of another member
+            data[info.header_offset:info.header_offset + 4] = b"\x00PK\x03"
+        path.write_bytes(bytes(data))
     elif kind == "fifo":
         os.mkfifo(path)
     elif kind == "directory":
@@ -116,4 +129,4 @@ def _npy_header(text: bytes) -> bytes:
 
 HOSTILE_KINDS = ["empty", "not-a-zip", "truncated", "bare-npy", "pickled", "lying-shape", "zip-bomb", "nan",
                  "structured", "integers", "extra-member", "missing-member", "config-not-json", "config-lies",
-                 "huge-config", "fifo", "directory"]
+                 "huge-config", "flipped-byte", "renamed-local", "moved-local", "fifo", "directory"]

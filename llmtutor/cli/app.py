@@ -280,8 +280,6 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
 
     With `argv`, only the module of the command it names is imported (start-up time).
     """
-    course_commands = _command_module("course_commands")
-
     app = typer.Typer(cls=TutorGroup, help=t("app_help"), no_args_is_help=False, add_completion=True,
                       context_settings={"help_option_names": ["-h", "--help"]},
                       pretty_exceptions_enable=False)
@@ -309,8 +307,8 @@ def create_app(argv: list[str] | None = None) -> typer.Typer:
             from llmtutor.render.safe_text import visible
 
             warn(t("env_lang_ignored", value=visible(ignored_language())))
-        if ctx.invoked_subcommand is None:
-            course_commands.home()
+        if ctx.invoked_subcommand is None:  # the home screen's module is imported only for it
+            _command_module("course_commands").home()
 
     for name in _commands_for(argv):
         module = _command_module(COMMAND_MODULES[name])

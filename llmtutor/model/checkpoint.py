@@ -16,10 +16,12 @@ parameter, named as `Transformer.parameters()` names it ("blocks.0.attn.W_Q", â€
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -85,10 +87,18 @@ def read_model_file(path: Path) -> tuple[dict[str, np.ndarray], ModelConfig]:
         arrays = {}
         for name, shape in shapes.items():
             array = read_member(archive, members[f"{name}.npy"], path, FLOAT_DTYPES, shape, MAX_FILE_BYTES)
-            if not np.all(np.isfinite(array)):
+            if not _all_finite(array):
                 raise TutorError("model_not_finite", path=str(path), name=name)
             arrays[name] = array
     return arrays, config
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """No inf or NaN in `array`. A float16 is finite when its five exponent bits are not all ones:
+    tested on the bits, since NumPy's float16 `isfinite` is ~30x slower than float32's."""
+    if array.dtype == np.float16:
+        return not ((array.view(np.uint16) & 0x7C00) == 0x7C00).any()
+    return bool(np.isfinite(array).all())
 
 
 def open_regular_file(path: Path):
@@ -112,16 +122,23 @@ def open_regular_file(path: Path):
 
 
 class _zip:
-    """zipfile.ZipFile as a context manager whose failures are one learner-facing line."""
+    """zipfile.ZipFile over the whole file read into memory, as a context manager whose failures are one
+    learner-facing line. The file's bytes stay at hand (`archive.whole`) for `_stored_member`."""
 
     def __init__(self, file, path: Path) -> None:
         self.file, self.path = file, path
 
     def __enter__(self) -> zipfile.ZipFile:
+        import io
+
         try:
-            self.archive = zipfile.ZipFile(self.file)
+            whole = self.file.read(min(os.fstat(self.file.fileno()).st_size, MAX_FILE_BYTES) + 1)
+            if len(whole) > MAX_FILE_BYTES:  # it grew since its size was checked
+                raise TutorError("model_too_large", path=str(self.path), size=len(whole), limit=MAX_FILE_BYTES)
+            self.archive = zipfile.ZipFile(io.BytesIO(whole))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise TutorError("model_not_a_model", path=str(self.path), detail="not a .npz (zip) file") from None
+        self.archive.whole = memoryview(whole)
         return self.archive
 
     def __exit__(self, kind, value, traceback) -> bool:
@@ -158,18 +175,24 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dty
     name = info.filename[:-4]
     if info.file_size > limit or info.flag_bits & 0x1:  # too big, or encrypted
         raise TutorError("model_bad_array", path=str(path), name=name, detail=f"{info.file_size} bytes")
+    stored = _stored_member(archive, info)
+    if stored is not None:  # the shipped models: the array is read in place from the file's bytes
+        found = _plain_header(_Bytes(stored))
+        if found is not None:
+            array_shape, fortran_order, dtype = found
+            _check_header(path, name, array_shape, fortran_order, dtype, dtypes, shape, ndim)
+            data_bytes = math.prod(array_shape) * dtype.itemsize
+            start = 10 + int.from_bytes(stored[8:10], "little")
+            if len(stored) - start != data_bytes:  # the header's shape must match the zip's size
+                raise TutorError("model_bad_array", path=str(path), name=name,
+                                 detail="size does not match its header")
+            return np.frombuffer(stored, dtype=dtype, offset=start).reshape(array_shape)
     with archive.open(info) as member:
         try:
             array_shape, fortran_order, dtype = _plain_header(member) or _header(member)
         except ValueError as err:
             raise TutorError("model_bad_array", path=str(path), name=name, detail=str(err)[:80]) from None
-        if dtype not in dtypes or fortran_order:
-            raise TutorError("model_bad_array", path=str(path), name=name, detail=f"dtype {dtype.str}")
-        if shape is not None and tuple(array_shape) != tuple(shape):
-            raise TutorError("model_bad_array", path=str(path), name=name,
-                             detail=f"shape {tuple(array_shape)}, expected {tuple(shape)}")
-        if len(array_shape) != ndim and shape is None:
-            raise TutorError("model_bad_array", path=str(path), name=name, detail=f"shape {tuple(array_shape)}")
+        _check_header(path, name, array_shape, fortran_order, dtype, dtypes, shape, ndim)
         count = int(np.prod(array_shape, dtype=np.int64))
         data_bytes = count * dtype.itemsize
         if info.file_size - member.tell() != data_bytes:  # the header's shape must match the zip's size
@@ -178,6 +201,58 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, dty
     if len(data) != data_bytes:
         raise TutorError("model_bad_array", path=str(path), name=name, detail="truncated")
     return np.frombuffer(data, dtype=dtype).reshape(array_shape)
+
+
+def _check_header(path: Path, name: str, array_shape, fortran_order, dtype, dtypes, shape, ndim: int) -> None:
+    if dtype not in dtypes or fortran_order:
+        raise TutorError("model_bad_array", path=str(path), name=name, detail=f"dtype {dtype.str}")
+    if shape is not None and tuple(array_shape) != tuple(shape):
+        raise TutorError("model_bad_array", path=str(path), name=name,
+                         detail=f"shape {tuple(array_shape)}, expected {tuple(shape)}")
+    if len(array_shape) != ndim and shape is None:
+        raise TutorError("model_bad_array", path=str(path), name=name, detail=f"shape {tuple(array_shape)}")
+
+
+def _stored_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> memoryview | None:
+    """The bytes of a member stored without compression, sliced from the file's bytes with the checks
+    zipfile makes when it opens one (its local header, its name, its CRC-32); None for a compressed
+    member, which zipfile reads. zipfile.BadZipFile for a damaged one."""
+    whole = getattr(archive, "whole", None)
+    if whole is None or info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+        return None
+    start = info.header_offset
+    local = bytes(whole[start:start + 30])
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    name_end = start + 30 + int.from_bytes(local[26:28], "little")
+    begin = name_end + int.from_bytes(local[28:30], "little")
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    if bytes(whole[start + 30:name_end]).decode(encoding, "replace") != info.orig_filename:
+        raise zipfile.BadZipFile("local file name differs from the directory's")
+    data = whole[begin:begin + info.file_size]
+    if len(data) != info.file_size:
+        raise zipfile.BadZipFile("member runs past the end of the file")
+    if zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename[:40]}")
+    return data
+
+
+class _Bytes:
+    """The read/tell/seek of a file over bytes in memory, for `_plain_header`."""
+
+    def __init__(self, data: memoryview) -> None:
+        self.data, self.position = data, 0
+
+    def read(self, size: int) -> bytes:
+        chunk = bytes(self.data[self.position:self.position + size])
+        self.position += len(chunk)
+        return chunk
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, position: int) -> None:
+        self.position = position
 
 
 # The header NumPy writes for a plain array, e.g. {'descr': '<f2', 'fortran_order': False, 'shape': (64, 128), }
