@@ -40,6 +40,15 @@ def test_display_never_shows_a_control_character(tokenizer, text):
         assert shown and all(ch.isprintable() for ch in shown)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=12), ANY_TEXT.map(lambda text: text.encode("utf-8")),
+                 st.text(max_size=8).map(lambda text: text.encode("utf-8", "surrogatepass"))))
+def test_display_of_whole_characters_takes_a_quick_path_to_the_same_text(data):
+    from llmtutor.model.bpe import _display_each, display_bytes
+
+    assert display_bytes(data) == _display_each(data)
+
+
 def test_lone_surrogates_round_trip_too(tokenizer):
     assert tokenizer.decode(tokenizer.encode("a\ud800b\udfff")) == "a\ud800b\udfff"
 

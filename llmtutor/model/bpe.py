@@ -75,6 +75,7 @@ def _chunker(with_cjk: bool) -> re.Pattern:
 
 
 _SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
+_SINGLE_BYTES = tuple(bytes([i]) for i in range(N_BYTES))
 
 
 def chunks(text: str) -> list[str]:
@@ -189,14 +190,17 @@ class Tokenizer:
     """A byte-level BPE vocabulary: 256 bytes, then one token per merge, in the order learned."""
 
     def __init__(self, merges: Iterable[tuple[int, int]], meta: dict | None = None) -> None:
-        self.merges = [(int(a), int(b)) for a, b in merges]
+        self.merges: list[tuple[int, int]] = []
         self.meta = dict(meta or {})
-        self._bytes = token_bytes = [bytes([i]) for i in range(N_BYTES)]
-        for made, (a, b) in enumerate(self.merges, N_BYTES):
+        self._bytes = token_bytes = list(_SINGLE_BYTES)
+        self.ranks: dict[tuple[int, int], int] = {}
+        for made, (a, b) in enumerate(merges, N_BYTES):  # one pass: read at every start-up that draws
+            pair = a, b = int(a), int(b)
             if not (0 <= a < made and 0 <= b < made):
                 raise ValueError(f"merge {made - N_BYTES} refers to a token not yet made")
+            self.merges.append(pair)
+            self.ranks[pair] = made
             token_bytes.append(token_bytes[a] + token_bytes[b])
-        self.ranks = {pair: N_BYTES + rank for rank, pair in enumerate(self.merges)}
         self._cache: dict[str, list[int]] = {}
 
     @property
@@ -256,6 +260,17 @@ class Tokenizer:
 
 def display_bytes(data: bytes) -> str:
     """Readable text for some bytes: whole characters as themselves, stray bytes as ⟨hex⟩."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text.isprintable() and text:  # most tokens: whole printable characters, of which only " " is shown
+        return text.replace(" ", _SHOWN[" "])
+    return _display_each(data)
+
+
+def _display_each(data: bytes) -> str:
+    """`display_bytes` a character (or stray byte) at a time."""
     out: list[str] = []
     i = 0
     while i < len(data):

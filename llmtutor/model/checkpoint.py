@@ -293,8 +293,7 @@ def _config_from_json(raw: bytes, path: Path) -> ModelConfig:
         raise TutorError("model_not_a_model", path=str(path), detail="config is not JSON") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TutorError("model_not_a_model", path=str(path), detail="not an llmtutor model")
-    fields = ModelConfig.__dataclass_fields__
-    known = {key: value for key, value in data.items() if key in fields and key != "meta"}
+    known = {key: value for key, value in data.items() if key in ModelConfig.SHAPE}
     meta = data.get("meta", {})
     try:
         config = ModelConfig(**known, meta=meta if isinstance(meta, dict) else {})

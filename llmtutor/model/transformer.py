@@ -13,8 +13,6 @@ holds. `forward` keeps what `backward` needs; `backward(dlogits)` fills `gradien
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-
 import numpy as np
 
 from llmtutor.model.attention_layer import SelfAttention
@@ -24,26 +22,45 @@ POSITIONS = ("learned", "sinusoidal", "none")
 ACTIVATIONS = ("gelu", "relu")
 
 
-@dataclass(frozen=True)
 class ModelConfig:
-    """The shape of a model: everything needed to rebuild it from its arrays."""
+    """The shape of a model: everything needed to rebuild it from its arrays. Frozen once made.
 
-    vocab_size: int
-    n_ctx: int  # the longest sequence it reads
-    d_model: int = 32
-    n_heads: int = 1
-    n_layers: int = 1
-    d_mlp: int = 64
-    causal: bool = False  # True: each position sees only itself and the past (GPT); False: all (BERT)
-    positions: str = "learned"  # learned | sinusoidal | none
-    activation: str = "gelu"  # gelu | relu
-    tie_embeddings: bool = False  # logits = x·W_Eᵀ instead of a separate W_U
-    meta: dict = field(default_factory=dict, compare=False)  # task, seed, steps, scores …: not the shape
+    A plain class with slots rather than a frozen dataclass: making the dataclass cost ~1 ms at every
+    start-up that loads a model. Equal configs have equal shapes; `meta` is not part of the shape.
+    """
+
+    SHAPE = ("vocab_size", "n_ctx", "d_model", "n_heads", "n_layers", "d_mlp", "causal", "positions", "activation",
+             "tie_embeddings")
+    __slots__ = (*SHAPE, "meta")
+
+    def __init__(self, vocab_size: int, n_ctx: int, d_model: int = 32, n_heads: int = 1, n_layers: int = 1,
+                 d_mlp: int = 64, causal: bool = False, positions: str = "learned", activation: str = "gelu",
+                 tie_embeddings: bool = False, meta: dict | None = None) -> None:
+        # n_ctx: the longest sequence it reads; causal: each position sees only itself and the past (GPT),
+        # else all (BERT); positions: learned | sinusoidal | none; activation: gelu | relu;
+        # tie_embeddings: logits = x·W_Eᵀ instead of a separate W_U; meta: task, seed, steps, scores …
+        values = (vocab_size, n_ctx, d_model, n_heads, n_layers, d_mlp, causal, positions, activation,
+                  tie_embeddings, {} if meta is None else meta)
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"a ModelConfig is frozen: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a ModelConfig is frozen: cannot delete {name}")
 
     def shape_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("meta")
-        return data
+        return {name: getattr(self, name) for name in self.SHAPE}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ModelConfig) and self.shape_dict() == other.shape_dict()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.shape_dict().values()))
+
+    def __repr__(self) -> str:
+        return "ModelConfig(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
 
 
 def check_config(config: ModelConfig) -> None:
