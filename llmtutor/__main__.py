@@ -1,6 +1,7 @@
 """Entry point: `llmtutor` and `python -m llmtutor`."""
 
 import os
+import sys
 
 
 def main() -> None:
@@ -19,7 +20,29 @@ def main() -> None:
     gc.disable()
     from llmtutor.cli.app import run
 
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            leave_now(done.code or 0)
+        raise
+
+
+def leave_now(code: int) -> None:
+    """End the process once the tutor has said everything, without tearing the interpreter down.
+
+    `run()` has flushed its output and closed the learner's store by the time it exits; what is
+    left is Python freeing every object of the run one by one (NumPy, Typer, Rich, a model): ~50M
+    instructions, 12-15 ms of wall time that no learner needs. The tutor registers no atexit
+    handler, and its only threads (attention's slab workers) are idle by then.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: started with the stream closed (`>&-`)
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: cli/output.py has already said so
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -48,3 +48,27 @@ def test_four_tutors_answering_at_once_lose_no_answer(tmp_path):
     progress = subprocess.run([sys.executable, "-m", "llmtutor", "progress", "--json"], env=_env(home),
                               capture_output=True, text=True, check=True)
     assert json.loads(progress.stdout)["questions_answered"] == 200
+
+
+def test_ending_without_interpreter_teardown_loses_no_output(tmp_path):
+    """`__main__.leave_now` ends the process with os._exit once run() is done: every byte still
+    arrives, in a file as in a pipe, with the same exit status as a normal interpreter exit."""
+    script = textwrap.dedent("""
+        import sys
+        import llmtutor.__main__ as entry
+        if sys.argv.pop(1) == "teardown":
+            entry.leave_now = lambda code: sys.exit(code)  # the interpreter's own exit, for comparison
+        sys.argv[0] = "llmtutor"
+        entry.main()
+    """)
+    for args, status in ((["walk", "self-attention", "--no-pause"], 0), (["attention", "a b c", "--layer", "9"], 2)):
+        outputs = []
+        for how in ("teardown", "leave-now"):
+            out = tmp_path / f"{how}.txt"
+            with open(out, "wb") as file:
+                result = subprocess.run([sys.executable, "-c", script, how, *args], env=_env(tmp_path / "home"),
+                                        stdout=file, stderr=subprocess.PIPE, text=True, timeout=120)
+            assert result.returncode == status, result.stderr
+            outputs.append((out.read_bytes(), result.stderr))
+        assert outputs[0] == outputs[1]
+        assert len(outputs[0][0]) > 5000 or status != 0

@@ -190,17 +190,16 @@ class Tokenizer:
     """A byte-level BPE vocabulary: 256 bytes, then one token per merge, in the order learned."""
 
     def __init__(self, merges: Iterable[tuple[int, int]], meta: dict | None = None) -> None:
-        self.merges: list[tuple[int, int]] = []
+        self.merges = [(int(a), int(b)) for a, b in merges]
         self.meta = dict(meta or {})
         self._bytes = token_bytes = list(_SINGLE_BYTES)
-        self.ranks: dict[tuple[int, int], int] = {}
-        for made, (a, b) in enumerate(merges, N_BYTES):  # one pass: read at every start-up that draws
-            pair = a, b = int(a), int(b)
+        made = N_BYTES
+        for a, b in self.merges:  # one plain loop: this runs at every start-up that draws the course model
             if not (0 <= a < made and 0 <= b < made):
                 raise ValueError(f"merge {made - N_BYTES} refers to a token not yet made")
-            self.merges.append(pair)
-            self.ranks[pair] = made
             token_bytes.append(token_bytes[a] + token_bytes[b])
+            made += 1
+        self.ranks = dict(zip(self.merges, range(N_BYTES, made)))  # a repeated pair keeps its later rank
         self._cache: dict[str, list[int]] = {}
 
     @property
