@@ -64,7 +64,7 @@ def load_model(path: Path, dtype=np.float32) -> Transformer:
     path = Path(path)
     arrays, config = read_model_file(path)
     model = Transformer(config, seed=None, dtype=dtype)  # the file's arrays replace the zeros
-    model.load_parameters({name: array.astype(dtype) for name, array in arrays.items()})
+    model.load_parameters(arrays)  # each copied into the model's own array, converted to `dtype` on the way
     return model
 
 
