@@ -101,3 +101,32 @@ def test_a_text_without_chinese_is_chunked_as_the_full_pattern_chunks_it(text):
     from llmtutor.model import bpe
 
     assert bpe.chunks(text) == re.compile(bpe._PATTERN).findall(text)
+
+
+# Characters at and around the edges of the Chinese classes, Chinese-class characters that are no
+# letters (・ ゠ ゛, unassigned ones), and what meets them in a sentence.
+CJK_EDGES = list("\u303f\u3040\u3041\u3097\u309b\u30a0\u30fb\u30fc\u30ff\u3100\u33ff\u3400\u4dbf\u4dc0"
+                 "\u4e00\u9fff\ua000\uf8ff\uf900\ufa6e\ufaff\ufb00注意力模型。，、「」") + [
+    "a", "Z", "é", "9", "_", "'", "'s", "'t", " ", "  ", "\n", "\t", "!", "-", "\u0301", "\U0001f44d", "\U00020000"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CJK_EDGES), max_size=30).map("".join) | st.text(max_size=40))
+def test_a_text_with_chinese_is_chunked_as_the_full_pattern_chunks_it(text):
+    import re
+
+    from llmtutor.model import bpe
+
+    assert bpe.chunks(text) == re.compile(bpe._PATTERN).findall(text)
+
+
+def test_the_course_corpus_is_chunked_as_the_full_pattern_chunks_it():
+    """The shipped tokenizer was trained on these chunks: the quicker way of finding them must not move one."""
+    import re
+
+    from llmtutor.model import bpe
+    from llmtutor.model.corpus import HELDOUT_FILE, TRAIN_FILE
+
+    for path in (TRAIN_FILE, HELDOUT_FILE):
+        text = path.read_text(encoding="utf-8")
+        assert bpe.chunks(text) == re.compile(bpe._PATTERN).findall(text)

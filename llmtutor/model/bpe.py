@@ -62,16 +62,53 @@ _PATTERN = (
     rf"""| ?(?:[^\w\s]|_)+"""  # punctuation, symbols, emoji
     rf"""|\s+(?!\S)|\s+"""  # whitespace (the last space before a word goes with the word)
     rf"""|[\s\S]""")
-# The same without the Chinese alternatives, for a text with no character from U+3040 on: there
-# they never match and the look-ahead always holds, so the chunks are the same. Compiling the
-# Chinese classes costs ~4 ms (Python's `re` lists their 28,000 characters one by one), which a
-# text without them need not pay at start-up.
+# Python's `re` compiles a character class by listing its characters one by one: the two Chinese
+# classes above cost ~9 ms to compile, at every start-up that reads a Chinese text. So `_PATTERN`
+# is the rule (tests hold `chunks` to it), and `chunks` applies it in two cheaper ways:
+# - a text with no character from U+3040 on: the pattern without the Chinese alternatives, whose
+#   chunks are the same there (the Chinese run never matches and the look-ahead always holds);
+# - any other text: `_chunks_with_cjk`, which finds the Chinese runs itself (`_is_cjk`) and lets
+#   that same pattern, its word alternative named, find everything else.
 _PATTERN_NO_CJK = _PATTERN.replace(rf"""| ?[{_CJK}]+""", "").replace(rf"""(?![{_CJK}])""", "")
+_SCAN_PATTERN = _PATTERN_NO_CJK.replace(r"""| ?(?:[^\W\d_])+""", r"""|(?P<word> ?(?:[^\W\d_])+)""")
 
 
 @lru_cache(maxsize=2)
-def _chunker(with_cjk: bool) -> re.Pattern:
-    return re.compile(_PATTERN if with_cjk else _PATTERN_NO_CJK)
+def _chunker(scanning: bool) -> re.Pattern:
+    return re.compile(_SCAN_PATTERN if scanning else _PATTERN_NO_CJK)
+
+
+def _is_cjk(ch: str) -> bool:
+    """`ch` is in `_CJK`, the Chinese and Japanese characters."""
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" \
+        or "\uf900" <= ch <= "\ufaff"
+
+
+def _chunks_with_cjk(text: str) -> list[str]:
+    """`_PATTERN`'s chunks of `text`, its Chinese alternative ` ?[CJK]+` found without the regex.
+
+    At each position the alternatives are tried in the pattern's order: the contraction (it starts
+    with an apostrophe, so it never competes with a Chinese run), then ` ?[CJK]+`, then the rest by
+    the regex; its word alternative may run on into Chinese letters, where the full pattern's word
+    (non-Chinese letters only) stops: the chunk is cut there.
+    """
+    out: list[str] = []
+    match = _chunker(True).match
+    pos, n = 0, len(text)
+    while pos < n:
+        start = pos + 1 if text[pos] == " " and pos + 1 < n and _is_cjk(text[pos + 1]) else pos
+        if _is_cjk(text[start]):
+            end = start + 1
+            while end < n and _is_cjk(text[end]):
+                end += 1
+        else:
+            found = match(text, pos)
+            end = found.end()
+            if found.lastgroup == "word":
+                end = next((k for k in range(found.start("word"), end) if _is_cjk(text[k])), end)
+        out.append(text[pos:end])
+        pos = end
+    return out
 
 
 _SHOWN = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
@@ -80,7 +117,9 @@ _SINGLE_BYTES = tuple(bytes([i]) for i in range(N_BYTES))
 
 def chunks(text: str) -> list[str]:
     """`text` split as training and encoding split it: `"".join(chunks(text)) == text`."""
-    return _chunker(bool(text) and max(text) >= _FIRST_CJK).findall(text)
+    if text and max(text) >= _FIRST_CJK:
+        return _chunks_with_cjk(text)
+    return _chunker(False).findall(text)
 
 
 def _bytes_of(text: str) -> bytes:
