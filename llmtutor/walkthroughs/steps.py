@@ -4,13 +4,15 @@ A step holds a title, a formula, the arrays it computed (with their names and ro
 pictures to draw from them (heatmaps, tables, bar charts), a short explanation and the checks it
 ran on its own claims. Every text is `Localized` (both languages), so a built walkthrough does not
 depend on the learner's language; `render/walk.py` draws a step, and nothing here prints.
+
+The records are NamedTuples (immutable, compared field by field), not frozen dataclasses, which
+execute generated code for each class (~4M instructions apiece at start-up; the eight cost
+`walk` 31M). Annotations are evaluated, not postponed: NamedTuple compiles every postponed
+(string) annotation, so only the NumPy types, not imported here, are strings.
 """
 
-from __future__ import annotations
-
 import unicodedata
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 from llmtutor.i18n import Localized, message
 
@@ -48,8 +50,7 @@ def listing(*names: str) -> Localized:
     return Localized(en=", ".join(names), zh="、".join(names))
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """Something a step claims about its result, and whether the numbers bear it out."""
 
     description: Localized
@@ -61,33 +62,30 @@ def check(passed: object, key: str, **params: object) -> Check:
     return Check(say(key, **params), bool(passed))
 
 
-@dataclass(frozen=True)
-class NamedArray:
+class NamedArray(NamedTuple):
     """An array shown with its name and shape; rows labelled by tokens where the rows are tokens."""
 
     name: str
-    values: np.ndarray
+    values: "np.ndarray"
     row_labels: tuple[str, ...] | None = None
     col_labels: tuple[str, ...] | None = None
     note: Localized | None = None
 
 
-@dataclass(frozen=True)
-class HeatmapSpec:
+class HeatmapSpec(NamedTuple):
     """Attention weights to draw: `(n_q, n_k)` as one heatmap, `(h, n_q, n_k)` as one per head."""
 
-    weights: np.ndarray
+    weights: "np.ndarray"
     row_labels: tuple[str, ...]
     col_labels: tuple[str, ...]
-    mask: np.ndarray | None = None  # (n_q, n_k) bool, True = may attend
+    mask: Optional["np.ndarray"] = None  # (n_q, n_k) bool, True = may attend
     title: Localized | None = None
 
 
-@dataclass(frozen=True)
-class ValueGridSpec:
+class ValueGridSpec(NamedTuple):
     """Signed values between -1 and 1 drawn as shades (the positional-encoding table): not attention."""
 
-    values: np.ndarray  # (rows, cols)
+    values: "np.ndarray"  # (rows, cols)
     row_labels: tuple[str, ...]
     title: Localized | None = None
 
@@ -98,8 +96,7 @@ class Tokens(NamedTuple):
     symbols: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     """A small table; cells are str, int, float (shown with `decimals`), Localized or Tokens."""
 
     columns: tuple[Localized, ...]
@@ -109,8 +106,7 @@ class TableSpec:
     marked_row: int | None = None  # a row to highlight, e.g. the merge chosen
 
 
-@dataclass(frozen=True)
-class BarsSpec:
+class BarsSpec(NamedTuple):
     """A horizontal bar chart: one bar per label, the value written after it in `unit`."""
 
     labels: tuple[str, ...]
@@ -123,16 +119,14 @@ class BarsSpec:
 Figure = Union[HeatmapSpec, ValueGridSpec, TableSpec, BarsSpec]
 
 
-@dataclass(frozen=True)
-class ReadNext:
+class ReadNext(NamedTuple):
     """Lessons and glossary terms to read after a walkthrough: (id, title) pairs."""
 
     lessons: tuple[tuple[str, Localized], ...] = ()
     terms: tuple[tuple[str, Localized], ...] = ()
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One screen of a walkthrough.
 
     figures: drawn after the arrays; two 2-D heatmaps in a row stand side by side when they fit.
@@ -152,15 +146,21 @@ class Step:
         return next((f for f in self.figures if isinstance(f, HeatmapSpec)), None)
 
 
-@dataclass
 class Walkthrough:
-    """A built walkthrough: its steps, its JSON (every intermediate array) and what to read next."""
+    """A built walkthrough: its steps, its JSON (every intermediate array) and what to read next.
 
-    id: str
-    steps: list[Step]
-    json: dict
-    title: Localized | None = None
-    next: ReadNext = field(default_factory=ReadNext)
+    Mutable: `registry.run` sets the title and what to read next after the builder returns.
+    """
+
+    __slots__ = ("id", "steps", "json", "title", "next")
+
+    def __init__(self, id: str, steps: list[Step], json: dict, title: Localized | None = None,
+                 next: ReadNext | None = None) -> None:
+        self.id, self.steps, self.json, self.title = id, steps, json, title
+        self.next = ReadNext() if next is None else next
+
+    def __repr__(self) -> str:
+        return f"Walkthrough({self.id!r}, {len(self.steps)} steps)"
 
 
 def plain(value: object) -> object:
