@@ -247,6 +247,11 @@ def load_lesson_list(content_dirs: list[str] | None = None) -> LoadResult:
     return _load_view("lessons", content_dirs, lambda course: course.lesson_list())
 
 
+def load_walk_view(content_dirs: list[str] | None = None) -> LoadResult:
+    """Walkthroughs, lesson titles and term names (`Course.walk_view`): all a walk names."""
+    return _load_view("walk", content_dirs, lambda course: course.walk_view())
+
+
 def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:
     """The course without lesson bodies and questions (`Course.catalog`), for quick look-ups."""
     return _load_view("catalog", content_dirs, lambda course: course.catalog())
