@@ -5,19 +5,70 @@ pictures to draw from them (heatmaps, tables, bar charts), a short explanation a
 ran on its own claims. Every text is `Localized` (both languages), so a built walkthrough does not
 depend on the learner's language; `render/walk.py` draws a step, and nothing here prints.
 
-The records are NamedTuples (immutable, compared field by field), not frozen dataclasses, which
-execute generated code for each class (~4M instructions apiece at start-up; the eight cost
-`walk` 31M). Annotations are evaluated, not postponed: NamedTuple compiles every postponed
-(string) annotation, so only the NumPy types, not imported here, are strings.
+The records are `Record`s: declared like dataclasses (annotated fields, defaults), immutable,
+compared and shown field by field. Neither frozen dataclasses (~4M instructions each to define
+at start-up: they execute generated code; the eight cost `walk` 31M) nor NamedTuples (~1M each:
+they compile generated code and every postponed annotation): a `Record` subclass reads its
+fields once from its annotations, which stay unevaluated strings.
 """
 
+from __future__ import annotations
+
 import unicodedata
-from typing import TYPE_CHECKING, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Union
 
 from llmtutor.i18n import Localized, message
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+class Record:
+    """An immutable record. Fields are the annotated names of the class body, in order; a field
+    given a value there has it as its default. Built by position or keyword, like a dataclass."""
+
+    _fields: tuple[str, ...] = ()
+    _defaults: dict[str, object] = {}
+
+    def __init_subclass__(cls) -> None:
+        own = [name for name in cls.__dict__.get("__annotations__", {}) if not name.startswith("_")]
+        cls._fields = cls._fields + tuple(own)
+        cls._defaults = {**cls._defaults, **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        fields, name = self._fields, type(self).__name__
+        if len(args) > len(fields):
+            raise TypeError(f"{name}() takes {len(fields)} fields, {len(args)} given")
+        values = dict(zip(fields, args))
+        for field, value in kwargs.items():
+            if field not in fields or field in values:
+                raise TypeError(f"{name}() got an unexpected or repeated field {field!r}")
+            values[field] = value
+        for field in fields:
+            if field not in values:
+                if field not in self._defaults:
+                    raise TypeError(f"{name}() missing field {field!r}")
+                values[field] = self._defaults[field]
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    __delattr__ = __setattr__
+
+    def _values(self) -> tuple:
+        return tuple(self.__dict__[field] for field in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={v!r}' for f, v in zip(self._fields, self._values()))})"
 
 
 def say(key: str, **params: object) -> Localized:
@@ -50,7 +101,7 @@ def listing(*names: str) -> Localized:
     return Localized(en=", ".join(names), zh="、".join(names))
 
 
-class Check(NamedTuple):
+class Check(Record):
     """Something a step claims about its result, and whether the numbers bear it out."""
 
     description: Localized
@@ -62,41 +113,41 @@ def check(passed: object, key: str, **params: object) -> Check:
     return Check(say(key, **params), bool(passed))
 
 
-class NamedArray(NamedTuple):
+class NamedArray(Record):
     """An array shown with its name and shape; rows labelled by tokens where the rows are tokens."""
 
     name: str
-    values: "np.ndarray"
+    values: np.ndarray
     row_labels: tuple[str, ...] | None = None
     col_labels: tuple[str, ...] | None = None
     note: Localized | None = None
 
 
-class HeatmapSpec(NamedTuple):
+class HeatmapSpec(Record):
     """Attention weights to draw: `(n_q, n_k)` as one heatmap, `(h, n_q, n_k)` as one per head."""
 
-    weights: "np.ndarray"
+    weights: np.ndarray
     row_labels: tuple[str, ...]
     col_labels: tuple[str, ...]
-    mask: Optional["np.ndarray"] = None  # (n_q, n_k) bool, True = may attend
+    mask: np.ndarray | None = None  # (n_q, n_k) bool, True = may attend
     title: Localized | None = None
 
 
-class ValueGridSpec(NamedTuple):
+class ValueGridSpec(Record):
     """Signed values between -1 and 1 drawn as shades (the positional-encoding table): not attention."""
 
-    values: "np.ndarray"  # (rows, cols)
+    values: np.ndarray  # (rows, cols)
     row_labels: tuple[str, ...]
     title: Localized | None = None
 
 
-class Tokens(NamedTuple):
+class Tokens(Record):
     """A table cell holding tokens: shown a space apart, a line broken only between two tokens."""
 
     symbols: tuple[str, ...]
 
 
-class TableSpec(NamedTuple):
+class TableSpec(Record):
     """A small table; cells are str, int, float (shown with `decimals`), Localized or Tokens."""
 
     columns: tuple[Localized, ...]
@@ -106,7 +157,7 @@ class TableSpec(NamedTuple):
     marked_row: int | None = None  # a row to highlight, e.g. the merge chosen
 
 
-class BarsSpec(NamedTuple):
+class BarsSpec(Record):
     """A horizontal bar chart: one bar per label, the value written after it in `unit`."""
 
     labels: tuple[str, ...]
@@ -119,14 +170,14 @@ class BarsSpec(NamedTuple):
 Figure = Union[HeatmapSpec, ValueGridSpec, TableSpec, BarsSpec]
 
 
-class ReadNext(NamedTuple):
+class ReadNext(Record):
     """Lessons and glossary terms to read after a walkthrough: (id, title) pairs."""
 
     lessons: tuple[tuple[str, Localized], ...] = ()
     terms: tuple[tuple[str, Localized], ...] = ()
 
 
-class Step(NamedTuple):
+class Step(Record):
     """One screen of a walkthrough.
 
     figures: drawn after the arrays; two 2-D heatmaps in a row stand side by side when they fit.
