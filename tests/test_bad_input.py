@@ -246,7 +246,7 @@ class Fixtures:
         planted = Planted()
         planted.root = self.root
         path.mkdir()
-        for name in ("messages-en", "messages-zh", "lessons", "catalog", "course", "parsed"):
+        for name in ("messages-en", "messages-zh", "lessons", "walk", "catalog", "course", "parsed"):
             (path / f"{name}.pickle").write_bytes(pickle.dumps(planted))
         return path
 
@@ -276,7 +276,7 @@ class Fixtures:
 
     def make_cache_fifo(self, path):
         path.mkdir()
-        for name in ("messages-en", "messages-zh", "lessons", "catalog", "course", "parsed"):
+        for name in ("messages-en", "messages-zh", "lessons", "walk", "catalog", "course", "parsed"):
             os.mkfifo(path / f"{name}.pickle")
         return path
 

@@ -258,8 +258,10 @@ def test_every_cache_file_is_read_back_as_records(tmp_path):
     assert run(tmp_path / "home", "lessons").returncode == 0
     assert run(tmp_path / "home", "explain", "attention").returncode == 0
     assert run(tmp_path / "home", "quiz", "--seed", "1", "--count", "1", "--answers", "-", input=b"A\n").returncode == 0
+    assert run(tmp_path / "home", "walk").returncode == 0
     names = sorted(p.name for p in cache.glob("*.pickle"))
-    assert names == ["catalog.pickle", "course.pickle", "lessons.pickle", "messages-en.pickle", "parsed.pickle"]
+    assert names == ["catalog.pickle", "course.pickle", "lessons.pickle", "messages-en.pickle", "parsed.pickle",
+                     "walk.pickle"]
     for path in cache.glob("*.pickle"):
         assert load_records(path.read_bytes()) is not None  # every type written is admitted
     stamp, entries = load_records((cache / "parsed.pickle").read_bytes())

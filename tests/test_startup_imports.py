@@ -111,3 +111,12 @@ def test_a_shipped_model_is_loaded_without_drawing_random_weights(tmp_path):
     imported = _imported(tmp_path, ["attention", "--model", "reverse", "3 1 4 1 5 9 2 6"],
                          ["numpy", "numpy.random", "hashlib", "llmtutor.attention.tokenizer"])
     assert imported == ["numpy"]
+
+
+@pytest.mark.parametrize("args", [["walk", "self-attention", "--json"], ["attention", "--model", "random", "a b c"],
+                                  ["walk", "positions", "--json"], ["walk", "backprop", "--json"]])
+def test_random_stand_ins_need_neither_numpy_random_nor_hashlib(tmp_path, args):
+    # the seeded parameters come from llmtutor.attention.seeded (SplitMix64, FNV-1a): no numpy.random,
+    # no OpenSSL behind hashlib (dataclasses cannot be checked here: Rich imports it)
+    imported = _imported(tmp_path, args, ["numpy", "numpy.random", "hashlib", "llmtutor.attention.seeded"])
+    assert imported == ["llmtutor.attention.seeded", "numpy"]

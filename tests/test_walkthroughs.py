@@ -576,3 +576,21 @@ def test_bpe_splits_the_text_with_the_shipped_course_tokenizer_too(tutor):
     assert bytes.fromhex("".join(course["bytes"])).decode("utf-8") == "注意力 lowest 👍"
     assert course["tokens"][0] == "注意力" and "⟨f0⟩" in course["tokens"]  # a word merged; an emoji as bytes
     assert course["vocab_size"] == 2048
+
+
+def test_step_records_are_immutable_and_compared_field_by_field():
+    from llmtutor.course.loader import load_walk_view
+    from llmtutor.walkthroughs.registry import run
+    from llmtutor.walkthroughs.steps import Check, ReadNext, Step
+
+    walk = run("self-attention", {}, "en", load_walk_view().course)
+    step = walk.steps[0]
+    with pytest.raises(AttributeError):
+        step.title = step.explanation
+    assert step.checks[0] == Check(step.checks[0].description, True) != Check(step.checks[0].description, False)
+    assert Step(step.title) == Step(title=step.title, formula="") and Step(step.title).read_next is None
+    assert walk.next == ReadNext(walk.next.lessons, walk.next.terms) and walk.next.terms
+    with pytest.raises(TypeError):
+        Check(step.checks[0].description)  # a field without a default must be given
+    with pytest.raises(TypeError):
+        Step(step.title, colour="red")

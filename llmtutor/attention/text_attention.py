@@ -6,8 +6,8 @@ supplies trained projection matrices, so the patterns show the mechanism, not me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,8 +24,9 @@ MAX_SEED = 2**32 - 1
 MAX_TOKENS = 2048
 
 
-@dataclass(frozen=True)
-class TextAttention:
+class TextAttention(NamedTuple):
+    """What `attend_to_text` computed (a NamedTuple: a frozen dataclass costs ~4M instructions to define)."""
+
     tokens: list[str]
     x: np.ndarray        # (n, d_model) embeddings (+ positions)
     weights: np.ndarray  # (n_heads, n, n)

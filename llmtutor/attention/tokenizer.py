@@ -30,7 +30,7 @@ from llmtutor.errors import TutorError
 
 # ESC [ params final (CSI), ESC ] text BEL|ESC\ (OSC), ESC intermediates final, ESC single;
 # and the 8-bit CSI. Whatever survives of a broken sequence is dropped as control characters.
-_ESCAPE_SEQUENCE = re.compile(
+_ESCAPE_SEQUENCE = (
     r"\x1b\[[0-?]*[ -/]*[@-~]"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[ -/]+[0-~]"
@@ -75,8 +75,8 @@ def _is_cjk(ch: str) -> bool:
 
 
 _APOSTROPHES = "'\u2019"  # ' and ’
-_SKIN_TONES = re.compile("[\U0001f3fb-\U0001f3ff]")
-_REGIONAL_INDICATOR = re.compile("[\U0001f1e6-\U0001f1ff]")
+_SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # first, last: compared, not a compiled regex (start-up)
+_REGIONAL_INDICATORS = ("\U0001f1e6", "\U0001f1ff")
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs"}
 
 
@@ -102,7 +102,9 @@ def tokenize(text: str, max_tokens: int = 2048) -> list[str]:
 def clean_text(text: str) -> str:
     """NFC text with escape sequences and control/format characters gone, whitespace as ' '."""
     # Normalise first, so that nothing NFC produces can escape the filter below.
-    text = _ESCAPE_SEQUENCE.sub("", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if "\x1b" in text or "\x9b" in text:  # compiled only then: ~3M instructions at every start
+        text = re.sub(_ESCAPE_SEQUENCE, "", text)
     kept = []
     for ch in text:
         if ch.isspace():
@@ -166,7 +168,7 @@ def _extends(previous: str, ch: str, kind: str) -> bool:
     """Does `ch` belong to the token just before it (a mark, a skin tone, a flag's second half)?"""
     if kind == "mark":
         return True
-    if _SKIN_TONES.match(ch):
+    if _SKIN_TONES[0] <= ch <= _SKIN_TONES[1]:
         return True
-    is_flag_half = _REGIONAL_INDICATOR.match
-    return bool(is_flag_half(ch)) and len(previous) == 1 and bool(is_flag_half(previous))
+    first, last = _REGIONAL_INDICATORS
+    return first <= ch <= last and len(previous) == 1 and first <= previous <= last

@@ -17,6 +17,7 @@ class Session:
         self.content_dirs: list[str] = []
         self._course = None
         self._lessons = None  # the lesson list alone, when nothing needed more of the course
+        self._walk = None  # what a walk names, when nothing needed more of the course
         self._store = None
 
     @property
@@ -49,6 +50,16 @@ class Session:
             self._lessons = self._checked(load_lesson_list(self.content_dirs))
         return self._lessons
 
+    def walk_view(self):
+        """Walkthroughs, lesson titles and glossary term names: what `walk` lists and names."""
+        if self._course is not None:
+            return self._course
+        if self._walk is None:
+            from llmtutor.course.loader import load_walk_view
+
+            self._walk = self._checked(load_walk_view(self.content_dirs))
+        return self._walk
+
     @staticmethod
     def _checked(result):
         if result.errors:
@@ -72,6 +83,7 @@ class Session:
         self.content_dirs = content_dirs
         self._course = None
         self._lessons = None
+        self._walk = None
 
     def close(self) -> None:
         if self._store is not None:

@@ -45,7 +45,7 @@ def walk(
 ) -> None:
     from llmtutor.walkthroughs.registry import find_walkthrough, run, walk_ids
 
-    course = SESSION.catalog()  # titles and walkthroughs are all a walk needs of the course
+    course = SESSION.walk_view()  # walkthroughs, lesson titles and term names: all a walk names
     if name is None:
         _list(course, walk_ids(), as_json)
         return

@@ -4,8 +4,6 @@ The shipped course lives in `llmtutor/_data/` when installed and at the reposito
 checkout. Extra packs come from `--content-dir` and `LLMTUTOR_CONTENT` (os.pathsep-separated).
 """
 
-from __future__ import annotations
-
 import os
 from typing import TYPE_CHECKING, NamedTuple
 from pathlib import Path
@@ -116,7 +114,7 @@ def kind_from_keys(data: object) -> str | None:
     return None
 
 
-def read_file(item: ContentFile, problems: list[Problem], parsed: ParsedFiles | None = None):
+def read_file(item: ContentFile, problems: list[Problem], parsed: "ParsedFiles | None" = None):
     """The located YAML of one file, or None with a problem recorded.
 
     With `parsed`, a file whose bytes were parsed before is not parsed again (see cache.py).
@@ -181,7 +179,7 @@ def load_files(files: list[ContentFile], problems: list[Problem] | None = None,
         return result
 
 
-def _load_files(files: list[ContentFile], problems: list[Problem], parsed: ParsedFiles | None) -> LoadResult:
+def _load_files(files: list[ContentFile], problems: list[Problem], parsed: "ParsedFiles | None") -> LoadResult:
     from llmtutor.course.fields import FieldReader
     from llmtutor.course.schema import build_lesson, build_questions, build_terms, build_walkthroughs
     from llmtutor.course.validate import check_references
@@ -247,6 +245,11 @@ def load_lesson_list(content_dirs: list[str] | None = None) -> LoadResult:
     """The lessons without their bodies and the walkthroughs (`Course.lesson_list`): the home screen
     and `lessons`."""
     return _load_view("lessons", content_dirs, lambda course: course.lesson_list())
+
+
+def load_walk_view(content_dirs: list[str] | None = None) -> LoadResult:
+    """Walkthroughs, lesson titles and term names (`Course.walk_view`): all a walk names."""
+    return _load_view("walk", content_dirs, lambda course: course.walk_view())
 
 
 def load_catalog(content_dirs: list[str] | None = None) -> LoadResult:

@@ -1,7 +1,5 @@
 """One problem found in a content file, worded in the learner's language on demand."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from llmtutor.i18n import message

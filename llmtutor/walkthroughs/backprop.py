@@ -17,6 +17,7 @@ import numpy as np
 
 from llmtutor.attention import (causal_mask, embed_tokens, projection_weights, scaled_dot_product_attention,
                                 sinusoidal_positional_encoding, softmax, tokenize)
+from llmtutor.attention.seeded import standard_normal
 from llmtutor.model.attention_layer import attention_backward, scaled_scores_backward
 from llmtutor.model.gradcheck import numerical_gradient, relative_error
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
@@ -43,7 +44,7 @@ def build(options: WalkOptions) -> Walkthrough:
     mask = causal_mask(n) if options.causal else np.ones((n, n), dtype=bool)   # (n, n)
     scaled_scores = q @ k.T / root                                             # S (n, n)
     output, weights = scaled_dot_product_attention(q, k, v, mask)             # O (n, d_k), A (n, n)
-    grad_output = np.random.default_rng([seed, 14]).standard_normal((n, d_k))  # dO (n, d_k)
+    grad_output = standard_normal(seed, 14, shape=(n, d_k))                  # dO (n, d_k)
 
     grad_q, grad_k, grad_v = attention_backward(q, k, v, weights, grad_output)  # (n, d_k) each
     grad_weights = grad_output @ v.T                                           # dA (n, n)

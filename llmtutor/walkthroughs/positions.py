@@ -21,6 +21,7 @@ import numpy as np
 from llmtutor.attention import apply_rope, embed_tokens, multi_head_attention, projection_weights
 from llmtutor.attention import rotary_embedding, sinusoidal_positional_encoding
 from llmtutor.attention import tokenize
+from llmtutor.attention.seeded import permutation
 from llmtutor.errors import TutorError
 from llmtutor.walkthroughs.registry import WALK_MAX_TOKENS, WalkOptions
 from llmtutor.walkthroughs.steps import NamedArray, Step, ValueGridSpec, Walkthrough, check, plain, say, sentence
@@ -45,7 +46,7 @@ def diagonal_spread(grid: np.ndarray) -> float:
 
 def shuffle(n: int, seed: int) -> np.ndarray:
     """A seeded permutation of range(n) that is not the identity (n >= 2)."""
-    order = np.random.default_rng([seed, 5]).permutation(n)
+    order = permutation(n, seed, 5)
     return np.roll(order, 1) if np.array_equal(order, np.arange(n)) else order
 
 

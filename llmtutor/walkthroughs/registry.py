@@ -7,10 +7,9 @@ walkthroughs stays instant.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from llmtutor.errors import TutorError
-from llmtutor.walkthroughs.steps import ReadNext, Step, Walkthrough, say
+from llmtutor.walkthroughs.steps import ReadNext, Record, Step, Walkthrough, say
 
 WALK_MAX_TOKENS = 64  # every array has a row per token: more would not be readable step by step
 BPE_MAX_CHARACTERS = 400
@@ -25,8 +24,7 @@ FLAGS = {"text": "--text", "seed": "--seed", "dim": "--dim", "dk": "--dk", "head
          "causal": "--causal", "merges": "--merges", "max_n": "--max-n"}
 
 
-@dataclass(frozen=True)
-class WalkOptions:
+class WalkOptions(Record):
     """The settings of one run, defaults filled in and checked."""
 
     text: str = DEFAULT_TEXT["en"]
@@ -39,8 +37,7 @@ class WalkOptions:
     max_n: int = 2048
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Record):
     module: str  # llmtutor.walkthroughs.<module> has build(options) -> Walkthrough
     options: tuple[str, ...]  # the options it uses; any other is refused
     positions: bool = False  # adds sinusoidal positions, so --dim must be even

@@ -4,18 +4,71 @@ A step holds a title, a formula, the arrays it computed (with their names and ro
 pictures to draw from them (heatmaps, tables, bar charts), a short explanation and the checks it
 ran on its own claims. Every text is `Localized` (both languages), so a built walkthrough does not
 depend on the learner's language; `render/walk.py` draws a step, and nothing here prints.
+
+The records are `Record`s: declared like dataclasses (annotated fields, defaults), immutable,
+compared and shown field by field. Neither frozen dataclasses (~4M instructions each to define
+at start-up: they execute generated code; the eight cost `walk` 31M) nor NamedTuples (~1M each:
+they compile generated code and every postponed annotation): a `Record` subclass reads its
+fields once from its annotations, which stay unevaluated strings.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, Union
 
 from llmtutor.i18n import Localized, message
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+class Record:
+    """An immutable record. Fields are the annotated names of the class body, in order; a field
+    given a value there has it as its default. Built by position or keyword, like a dataclass."""
+
+    _fields: tuple[str, ...] = ()
+    _defaults: dict[str, object] = {}
+
+    def __init_subclass__(cls) -> None:
+        own = [name for name in cls.__dict__.get("__annotations__", {}) if not name.startswith("_")]
+        cls._fields = cls._fields + tuple(own)
+        cls._defaults = {**cls._defaults, **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        fields, name = self._fields, type(self).__name__
+        if len(args) > len(fields):
+            raise TypeError(f"{name}() takes {len(fields)} fields, {len(args)} given")
+        values = dict(zip(fields, args))
+        for field, value in kwargs.items():
+            if field not in fields or field in values:
+                raise TypeError(f"{name}() got an unexpected or repeated field {field!r}")
+            values[field] = value
+        for field in fields:
+            if field not in values:
+                if field not in self._defaults:
+                    raise TypeError(f"{name}() missing field {field!r}")
+                values[field] = self._defaults[field]
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    __delattr__ = __setattr__
+
+    def _values(self) -> tuple:
+        return tuple(self.__dict__[field] for field in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={v!r}' for f, v in zip(self._fields, self._values()))})"
 
 
 def say(key: str, **params: object) -> Localized:
@@ -48,8 +101,7 @@ def listing(*names: str) -> Localized:
     return Localized(en=", ".join(names), zh="、".join(names))
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """Something a step claims about its result, and whether the numbers bear it out."""
 
     description: Localized
@@ -61,8 +113,7 @@ def check(passed: object, key: str, **params: object) -> Check:
     return Check(say(key, **params), bool(passed))
 
 
-@dataclass(frozen=True)
-class NamedArray:
+class NamedArray(Record):
     """An array shown with its name and shape; rows labelled by tokens where the rows are tokens."""
 
     name: str
@@ -72,8 +123,7 @@ class NamedArray:
     note: Localized | None = None
 
 
-@dataclass(frozen=True)
-class HeatmapSpec:
+class HeatmapSpec(Record):
     """Attention weights to draw: `(n_q, n_k)` as one heatmap, `(h, n_q, n_k)` as one per head."""
 
     weights: np.ndarray
@@ -83,8 +133,7 @@ class HeatmapSpec:
     title: Localized | None = None
 
 
-@dataclass(frozen=True)
-class ValueGridSpec:
+class ValueGridSpec(Record):
     """Signed values between -1 and 1 drawn as shades (the positional-encoding table): not attention."""
 
     values: np.ndarray  # (rows, cols)
@@ -92,14 +141,13 @@ class ValueGridSpec:
     title: Localized | None = None
 
 
-class Tokens(NamedTuple):
+class Tokens(Record):
     """A table cell holding tokens: shown a space apart, a line broken only between two tokens."""
 
     symbols: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(Record):
     """A small table; cells are str, int, float (shown with `decimals`), Localized or Tokens."""
 
     columns: tuple[Localized, ...]
@@ -109,8 +157,7 @@ class TableSpec:
     marked_row: int | None = None  # a row to highlight, e.g. the merge chosen
 
 
-@dataclass(frozen=True)
-class BarsSpec:
+class BarsSpec(Record):
     """A horizontal bar chart: one bar per label, the value written after it in `unit`."""
 
     labels: tuple[str, ...]
@@ -123,16 +170,14 @@ class BarsSpec:
 Figure = Union[HeatmapSpec, ValueGridSpec, TableSpec, BarsSpec]
 
 
-@dataclass(frozen=True)
-class ReadNext:
+class ReadNext(Record):
     """Lessons and glossary terms to read after a walkthrough: (id, title) pairs."""
 
     lessons: tuple[tuple[str, Localized], ...] = ()
     terms: tuple[tuple[str, Localized], ...] = ()
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One screen of a walkthrough.
 
     figures: drawn after the arrays; two 2-D heatmaps in a row stand side by side when they fit.
@@ -152,15 +197,21 @@ class Step:
         return next((f for f in self.figures if isinstance(f, HeatmapSpec)), None)
 
 
-@dataclass
 class Walkthrough:
-    """A built walkthrough: its steps, its JSON (every intermediate array) and what to read next."""
+    """A built walkthrough: its steps, its JSON (every intermediate array) and what to read next.
 
-    id: str
-    steps: list[Step]
-    json: dict
-    title: Localized | None = None
-    next: ReadNext = field(default_factory=ReadNext)
+    Mutable: `registry.run` sets the title and what to read next after the builder returns.
+    """
+
+    __slots__ = ("id", "steps", "json", "title", "next")
+
+    def __init__(self, id: str, steps: list[Step], json: dict, title: Localized | None = None,
+                 next: ReadNext | None = None) -> None:
+        self.id, self.steps, self.json, self.title = id, steps, json, title
+        self.next = ReadNext() if next is None else next
+
+    def __repr__(self) -> str:
+        return f"Walkthrough({self.id!r}, {len(self.steps)} steps)"
 
 
 def plain(value: object) -> object:
