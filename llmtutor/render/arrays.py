@@ -11,18 +11,17 @@ import math
 import numbers
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.cells import cell_len
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
+from llmtutor.render.lines import Line
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, Tokens, ValueGridSpec
@@ -94,11 +93,11 @@ class ArrayView:
         else:
             heads = values.reshape(-1, *values.shape[-2:])
             for k in range(min(len(heads), MAX_HEADS)):
-                yield Text(t("walk_head_slice", name=visible(self.array.name), index=k, k=k + 1, h=len(heads)),
+                yield Line(t("walk_head_slice", name=visible(self.array.name), index=k, k=k + 1, h=len(heads)),
                            style=theme.MUTED, overflow="fold")
                 yield from self._matrix(heads[k], width)
             if len(heads) > MAX_HEADS:
-                yield Text(t("walk_heads_shown", k=MAX_HEADS, h=len(heads)), style=theme.MUTED, overflow="fold")
+                yield Line(t("walk_heads_shown", k=MAX_HEADS, h=len(heads)), style=theme.MUTED, overflow="fold")
         if self.array.note is not None:
             yield Paragraph(Text(local_text(self.array.note, self.lang), style=theme.MUTED))
 
@@ -119,17 +118,18 @@ class ArrayView:
             col_w = max(col_w, min(6, max(cell_len(clean_token(x)) for x in cols)))
             fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
             header = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
-            yield Text(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop")
+            yield Line(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop")
         for r, row in enumerate(cells):
-            line = Text(no_wrap=True, overflow="crop")
+            numbers = "".join(" " + c.rjust(col_w) for c in row[:fit])
             if labels:
-                line.append(fit_cells(labels[r], label_w, "right") + " ", style=theme.MUTED)
-            line.append("".join(" " + c.rjust(col_w) for c in row[:fit]))
-            yield line
+                yield Line((fit_cells(labels[r], label_w, "right") + " ", theme.MUTED), numbers, no_wrap=True,
+                           overflow="crop")
+            else:
+                yield Line(numbers, no_wrap=True, overflow="crop")
         if shown < n_rows:
-            yield Text(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")
+            yield Line(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")
         if fit < n_cols:
-            yield Text(t("heatmap_cols_shown", a=1, b=fit, n=n_cols), style=theme.MUTED, overflow="fold")
+            yield Line(t("heatmap_cols_shown", a=1, b=fit, n=n_cols), style=theme.MUTED, overflow="fold")
 
 
 # ---------------------------------------------------------------- pictures
@@ -202,6 +202,9 @@ class TableView:
         spec = self.spec
         if spec.title is not None:
             yield Paragraph(Text(local_text(spec.title, self.lang), style=theme.TITLE))
+        from rich import box
+        from rich.table import Table
+
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         first = spec.rows[0] if spec.rows else ()
         for i, column in enumerate(spec.columns):

@@ -14,7 +14,10 @@ import unicodedata
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
+
+from llmtutor.render.lines import NEW_LINE, plain_fits, text_segments
 
 NO_LINE_START = set("，。、；：？！）」』】》〉”’,.;:?!)]}%…·")
 NO_LINE_END = set("（「『【《〈“‘([{")
@@ -127,16 +130,33 @@ class Paragraph:
         longest_line = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(max(words), options.max_width), min(longest_line, options.max_width))
 
+    def pieces(self, width: int) -> list[tuple[int, int, int]]:
+        """The lines drawn at `width`, as (start, end, indent): `plain[start:end]` (its spaces at the
+        end removed) after `indent` spaces."""
+        hang = self.hang if self.hang < width // 2 else 0
+        plain, found, start = self.text.plain, [], 0
+        for line in plain.split("\n"):
+            offsets = [start + offset for offset in break_offsets(line, width, width - hang)]
+            for index, (a, b) in enumerate(zip([start, *offsets], [*offsets, start + len(line)])):
+                found.append((a, a + len(plain[a:b].rstrip()), hang if index else 0))
+            start += len(line) + 1
+        return found
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        hang = self.hang if self.hang < width // 2 else 0
-        for line in self.text.split("\n", allow_blank=True):
-            pieces = line.divide(break_offsets(line.plain, width, width - hang))
-            for index, piece in enumerate(pieces):
-                piece.rstrip()
-                if index and hang:
-                    piece = Text(" " * hang) + piece
-                piece.no_wrap = True
-                piece.overflow = "crop"
-                piece.end = "\n"
-                yield piece
+        text, plain = self.text, self.text.plain
+        quick = options.justify in (None, "default")  # else a Text pads the line to the width
+        for a, b, indent in self.pieces(width):
+            if quick and plain_fits(plain[a:b], width - indent):  # the segments that Text would give
+                if indent:
+                    yield Segment(" " * indent)
+                yield from text_segments(console, text, a, b)
+                yield NEW_LINE
+                continue
+            piece = text.divide((a, b))[1] if b > a else text.blank_copy()
+            if indent:
+                piece = Text(" " * indent) + piece
+            piece.no_wrap = True
+            piece.overflow = "crop"
+            piece.end = "\n"
+            yield piece
