@@ -50,19 +50,25 @@ def local_text(text: Localized | str | None, lang: str) -> str:
 
 def number(value: object, decimals: int = DECIMALS) -> str:
     """A cell: ints as they are, floats with fixed decimals (-0.000 shown as 0.000), ±inf as -inf/inf."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    kind = type(value)
+    if kind is float:  # the usual case first (an array's values arrive as Python floats)
+        return _real(value, decimals)
+    if kind is int:
+        return str(value)
+    if isinstance(value, bool) or kind.__name__ == "bool_":
         return "1" if value else "0"
     if isinstance(value, numbers.Integral):  # NumPy registers its integer types here
         return str(int(value))
     if isinstance(value, numbers.Real):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "-inf" if value < 0 else "inf"
-        text = f"{value:.{decimals}e}" if abs(value) >= 1e7 else f"{value:.{decimals}f}"
-        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+        return _real(float(value), decimals)
     return visible(str(value))
+
+
+def _real(value: float, decimals: int) -> str:
+    if not math.isfinite(value):
+        return "nan" if math.isnan(value) else "-inf" if value < 0 else "inf"
+    text = "%.*f" % (decimals, value) if -1e7 < value < 1e7 else "%.*e" % (decimals, value)
+    return text[1:] if text[0] == "-" and not text.strip("-0.") else text
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -89,24 +95,29 @@ class ArrayView:
         if values.dtype == object or values.dtype.kind in "US":
             yield Paragraph(Text("  ".join(f"{i}:{clean_token(v)}" for i, v in enumerate(values.ravel()))))
         elif values.ndim <= 2:
-            yield from self._matrix(np.atleast_2d(values), width)
+            yield from self._matrix(np.atleast_2d(values), console, options)
         else:
             heads = values.reshape(-1, *values.shape[-2:])
             for k in range(min(len(heads), MAX_HEADS)):
                 yield Line(t("walk_head_slice", name=visible(self.array.name), index=k, k=k + 1, h=len(heads)),
                            style=theme.MUTED, overflow="fold")
-                yield from self._matrix(heads[k], width)
+                yield from self._matrix(heads[k], console, options)
             if len(heads) > MAX_HEADS:
                 yield Line(t("walk_heads_shown", k=MAX_HEADS, h=len(heads)), style=theme.MUTED, overflow="fold")
         if self.array.note is not None:
             yield Paragraph(Text(local_text(self.array.note, self.lang), style=theme.MUTED))
 
-    def _matrix(self, values, width: int) -> RenderResult:
+    def _matrix(self, values, console: Console, options: ConsoleOptions) -> RenderResult:
         from llmtutor.render.cells import clean_token, fit_cells
+
+        width = options.max_width
 
         n_rows, n_cols = values.shape
         shown = min(n_rows, MAX_ROWS)
-        cells = [[number(v) for v in row] for row in values[:shown]]
+        shown_values = values[:shown]
+        if shown_values.dtype.kind in "fiub":  # Python numbers: each formats like its NumPy scalar, quicker
+            shown_values = shown_values.tolist()
+        cells = [[number(v) for v in row] for row in shown_values]
         col_w = max((len(c) for row in cells for c in row), default=1)
         rows = self.array.row_labels
         labels = [clean_token(x) for x in rows[:shown]] if rows and len(rows) == n_rows else None
@@ -118,14 +129,12 @@ class ArrayView:
             col_w = max(col_w, min(6, max(cell_len(clean_token(x)) for x in cols)))
             fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
             header = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
-            yield Line(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop")
+            yield from Line(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop").segments(console, options)
         for r, row in enumerate(cells):
             numbers = "".join(" " + c.rjust(col_w) for c in row[:fit])
-            if labels:
-                yield Line((fit_cells(labels[r], label_w, "right") + " ", theme.MUTED), numbers, no_wrap=True,
-                           overflow="crop")
-            else:
-                yield Line(numbers, no_wrap=True, overflow="crop")
+            line = Line((fit_cells(labels[r], label_w, "right") + " ", theme.MUTED), numbers, no_wrap=True,
+                        overflow="crop") if labels else Line(numbers, no_wrap=True, overflow="crop")
+            yield from line.segments(console, options)
         if shown < n_rows:
             yield Line(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")
         if fit < n_cols:

@@ -11,7 +11,6 @@ would read in a string, a cell wider than its column) is drawn by that table ins
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -22,11 +21,13 @@ from llmtutor.render.lines import NEW_LINE, clipped_spans, combined, run_segment
 from llmtutor.render.wrap import Paragraph
 
 
-class Fixed(NamedTuple):
+class Fixed:
     """A column that never wraps: its cells' style and justification ("left" or "right")."""
 
-    style: str = ""
-    justify: str = "left"
+    __slots__ = ("style", "justify")
+
+    def __init__(self, style: str = "", justify: str = "left") -> None:
+        self.style, self.justify = style, justify
 
 
 class Grid:

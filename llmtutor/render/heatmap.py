@@ -12,7 +12,6 @@ Positions shown to the learner (row ranges, column rulers, head numbers) count f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -38,13 +37,14 @@ LEGEND_SWATCHES = 10
 _RAMP_RGB = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
 
 
-@dataclass(frozen=True)
 class _Glyphs:
-    shades: str  # five levels, least to most attention
-    masked: str
-    border: str
-    ellipsis: str
-    focus: str
+    """The characters of a picture (a plain class: a dataclass costs more to define than to draw with)."""
+
+    __slots__ = ("shades", "masked", "border", "ellipsis", "focus")
+
+    def __init__(self, shades: str, masked: str, border: str, ellipsis: str, focus: str) -> None:
+        self.shades = shades  # five levels, least to most attention
+        self.masked, self.border, self.ellipsis, self.focus = masked, border, ellipsis, focus
 
 
 _UNICODE = _Glyphs(shades=" ░▒▓█", masked="·", border="│", ellipsis="…", focus="▸")
@@ -140,18 +140,19 @@ def pool_blocks(weights: np.ndarray, allowed: np.ndarray, rows: int, cols: int):
 
 # ---------------------------------------------------------------- one head
 
-@dataclass
 class _View:
     """The part of the matrix that is drawn, after windowing or pooling."""
 
-    values: np.ndarray  # (r, c)
-    allowed: np.ndarray  # (r, c) bool, False = masked
-    row_labels: list[str]
-    col_labels: list[str]  # tokens, or 1-based start positions when `ruler`
-    notes: list[str]
-    ruler: bool = False
-    focus_row: int | None = None  # index of the marked row within the view
-    first_col: int = 0  # 0-based position of the view's first column in the whole matrix
+    def __init__(self, values: np.ndarray, allowed: np.ndarray, row_labels: list[str], col_labels: list[str],
+                 notes: list[str], ruler: bool = False, focus_row: int | None = None, first_col: int = 0) -> None:
+        self.values = values  # (r, c)
+        self.allowed = allowed  # (r, c) bool, False = masked
+        self.row_labels = row_labels
+        self.col_labels = col_labels  # tokens, or 1-based start positions when `ruler`
+        self.notes = notes
+        self.ruler = ruler
+        self.focus_row = focus_row  # index of the marked row within the view
+        self.first_col = first_col  # 0-based position of the view's first column in the whole matrix
 
     def labels(self, glyphs: _Glyphs) -> list[str]:
         """Row labels, with the focus row marked when there is one."""

@@ -102,7 +102,9 @@ class Line:
     def text(self) -> Text:
         return Text.assemble(*self.pieces, style=self.style, overflow=self.overflow, no_wrap=self.no_wrap)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def segments(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """What `__rich_console__` yields: a picture drawing many lines yields from this directly,
+        saving the console a level of rendering per line."""
         if options.justify not in (None, "default") or not plain_fits(self.plain, options.max_width):
             yield self.text()
             return
@@ -124,6 +126,8 @@ class Line:
         if run:
             yield Segment(run, combined(console, (base,)))
         yield NEW_LINE
+
+    __rich_console__ = segments
 
 
 BLANK = Line()  # an empty line, as Text("") draws it

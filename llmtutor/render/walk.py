@@ -92,6 +92,11 @@ def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
     return Group(*parts)
 
 
+def all_steps(walk: Walkthrough, lang: str) -> Group:
+    """Every step of `walk`, each followed by a blank line (a walkthrough printed without pauses)."""
+    return Group(*(part for index in range(len(walk.steps)) for part in (step_page(walk, index, lang), BLANK)))
+
+
 def walk_keys_hint() -> Text:
     return Text(t("walk_keys"), style=theme.MUTED, overflow="fold")
 

@@ -74,6 +74,8 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
     offsets: list[int] = []
     x = 0
     first, later = max(1, width), max(1, later_width or width)
+    if cell_len(text) <= first:  # the whole line fits: no break (the loop below would find none)
+        return offsets
     width = first
     for start, end, space in units(text):
         size = cell_len(text[start:end])
