@@ -135,3 +135,19 @@ def test_a_walkthrough_and_the_attention_picture_draw_without_rich_tables(tmp_pa
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stderr.rsplit("MODULES ", 1)[1] == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32), st.sampled_from(
+    [-0.0, 0.0, -0.0004, 0.0005, -0.0005, 1e7, -1e7, 9999999.9996, 1e-12, -1e-12])), min_size=1, max_size=12),
+       dtype=st.sampled_from(["float64", "float32", "int64", "bool"]))
+def test_matrix_cells_are_written_as_each_number_alone(values, dtype):
+    import numpy as np
+
+    from llmtutor.render.arrays import _cells, number
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        array = np.nan_to_num(np.array(values), nan=0, posinf=0, neginf=0).astype(dtype) if dtype in ("int64", "bool") \
+            else np.array(values).astype(dtype)
+    array = array.reshape(1, -1)
+    assert _cells(array) == [[number(v) for v in row] for row in array]

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
-from llmtutor.render.lines import Line
+from llmtutor.render.lines import NEW_LINE, Line, combined, plain_fits
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, Tokens, ValueGridSpec
@@ -71,6 +71,20 @@ def _real(value: float, decimals: int) -> str:
     return text[1:] if text[0] == "-" and not text.strip("-0.") else text
 
 
+def _cells(values) -> list[list[str]]:
+    """`number` of every value of a 2-D array, as strings (floats of a usual size formatted in one go)."""
+    import numpy as np
+
+    if values.dtype.kind == "f" and values.size and np.isfinite(values).all() and np.abs(values).max() < 1e7:
+        form = f"%.{DECIMALS}f"
+        negative_zero = form % -0.0  # shown as 0.000, as `number` shows it
+        return [[text[1:] if text == negative_zero else text for text in map(form.__mod__, row)]
+                for row in values.tolist()]
+    if values.dtype.kind in "fiu":  # Python numbers: each formats like its NumPy scalar, quicker
+        values = values.tolist()
+    return [[number(v) for v in row] for row in values]
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -111,13 +125,9 @@ class ArrayView:
         from llmtutor.render.cells import clean_token, fit_cells
 
         width = options.max_width
-
         n_rows, n_cols = values.shape
         shown = min(n_rows, MAX_ROWS)
-        shown_values = values[:shown]
-        if shown_values.dtype.kind in "fiub":  # Python numbers: each formats like its NumPy scalar, quicker
-            shown_values = shown_values.tolist()
-        cells = [[number(v) for v in row] for row in shown_values]
+        cells = _cells(values[:shown])
         col_w = max((len(c) for row in cells for c in row), default=1)
         rows = self.array.row_labels
         labels = [clean_token(x) for x in rows[:shown]] if rows and len(rows) == n_rows else None
@@ -130,10 +140,18 @@ class ArrayView:
             fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
             header = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
             yield from Line(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop").segments(console, options)
+        muted = combined(console, (theme.MUTED,))
+        quick = options.justify in (None, "default")  # then a row that fits is its segments, as Line gives them
         for r, row in enumerate(cells):
             numbers = "".join(" " + c.rjust(col_w) for c in row[:fit])
-            line = Line((fit_cells(labels[r], label_w, "right") + " ", theme.MUTED), numbers, no_wrap=True,
-                        overflow="crop") if labels else Line(numbers, no_wrap=True, overflow="crop")
+            label = fit_cells(labels[r], label_w, "right") + " " if labels else ""
+            if quick and plain_fits(label + numbers, width):
+                if label:
+                    yield Segment(label, muted)
+                yield Segment(numbers)
+                yield NEW_LINE
+                continue
+            line = Line((label, theme.MUTED), numbers, no_wrap=True, overflow="crop")
             yield from line.segments(console, options)
         if shown < n_rows:
             yield Line(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")

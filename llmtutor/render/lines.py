@@ -15,7 +15,7 @@ again, but a `Text` would have removed some control characters instead.
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -26,12 +26,16 @@ from rich.text import Text
 NEW_LINE = Segment.line()
 _NULL = Style.null()
 _CACHES: WeakKeyDictionary = WeakKeyDictionary()  # console → {style names: Style}
+_LAST: list = [lambda: None, {}]  # the console drawn with last (a weak reference) and its cache
 
 
 def _styles(console: Console) -> dict:
+    if _LAST[0]() is console:
+        return _LAST[1]
     cache = _CACHES.get(console)
     if cache is None:
         cache = _CACHES[console] = {}
+    _LAST[:] = [ref(console), cache]
     return cache
 
 

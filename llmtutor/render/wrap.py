@@ -32,7 +32,7 @@ _RUNS = re.compile(r"\s+|\S+")
 
 def units(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_space) pieces between which a line may break."""
-    if text.isascii():
+    if text.isascii() or not any(map(_wide, set(text))):
         # No wide characters: a word runs to the next space, and any closing or opening mark is
         # already inside it, so the pieces are the runs of spaces and of the rest (the same result
         # as the loop below, which the tests check, at a fraction of its cost).
@@ -74,11 +74,14 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
     offsets: list[int] = []
     x = 0
     first, later = max(1, width), max(1, later_width or width)
-    if cell_len(text) <= first:  # the whole line fits: no break (the loop below would find none)
+    additive = "\u200d" not in text and "\ufe0f" not in text  # else Rich measures emoji sequences whole
+    if additive and cell_len(text) <= first:  # the whole line fits: no break (the loop below would find none)
         return offsets
     width = first
+    # every character one cell wide (as in most English prose): a piece's width is its length
+    single = additive and (text.isascii() and text.isprintable() or all(cell_len(ch) == 1 for ch in set(text)))
     for start, end, space in units(text):
-        size = cell_len(text[start:end])
+        size = end - start if single else cell_len(text[start:end])
         if space:
             x += size
             continue
