@@ -27,6 +27,7 @@ from rich.text import Text
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
+from llmtutor.render.lines import NEW_LINE
 from llmtutor.render.ranges import more_hint
 from llmtutor.render.wrap import Paragraph
 
@@ -311,22 +312,26 @@ class Heatmap:
         level = np.rint(scaled * 255).astype(int)
         masked_text = Segment(fit_cells(glyphs.masked * 2, fill, "right") if self.show_values
                               else glyphs.masked * fill, Style(dim=True))
+        gap_segment = Segment(gap)
+        n_cols = view.values.shape[1]
         rows = []
-        for r in range(view.values.shape[0]):
+        # Python lists, not NumPy indexing: each element read from an array costs more than drawing it
+        for allowed, values, shades, levels in zip(view.allowed.tolist(), view.values.tolist(), shade.tolist(),
+                                                   level.tolist()):
             row: list[Segment] = []
-            for c in range(view.values.shape[1]):
-                if not view.allowed[r, c]:
+            for c in range(n_cols):
+                if not allowed[c]:
                     row.append(masked_text)
                 elif colour:
-                    text = _cell_value(view.values[r, c]).rjust(fill) if self.show_values else " " * fill
+                    text = _cell_value(values[c]).rjust(fill) if self.show_values else " " * fill
                     # exactly zero stays blank, as in the shade ramp: blank never hides a small weight
-                    row.append(Segment(text, _level_style(int(level[r, c])) if shade[r, c] else None))
+                    row.append(Segment(text, _level_style(levels[c]) if shades[c] else None))
                 else:
-                    glyph = glyphs.shades[shade[r, c]]
-                    text = glyph + _cell_value(view.values[r, c]).rjust(fill - 1) if self.show_values else glyph * fill
+                    glyph = glyphs.shades[shades[c]]
+                    text = glyph + _cell_value(values[c]).rjust(fill - 1) if self.show_values else glyph * fill
                     row.append(Segment(text))
-                if gap and c < view.values.shape[1] - 1:
-                    row.append(Segment(gap))
+                if gap and c < n_cols - 1:
+                    row.append(gap_segment)
             rows.append(row)
         return rows
 
@@ -350,11 +355,19 @@ class Heatmap:
             yield from (indent, Segment(line.rstrip()), Segment.line())
         border = Segment(glyphs.border, muted)
         scale = self.scale(view)
+        # A console that writes no style at all (not a terminal) gets each row as one segment: the
+        # same characters, ~40 times fewer segments for the console to pass along, crop and write.
+        plain = console.color_system is None and not console.record
         for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
-            yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
+            label = fit_cells(label, label_w, "right", glyphs.ellipsis) + " "
+            if plain:
+                yield Segment(label + border.text + "".join(cell.text for cell in cells) + border.text)
+                yield NEW_LINE
+                continue
+            yield Segment(label)
             yield border
             yield from cells
-            yield from (border, Segment.line())
+            yield from (border, NEW_LINE)
         if key and self.show_key:
             yield ColumnKey(key)
         for note in view.notes:

@@ -147,6 +147,19 @@ class Paragraph:
             start += len(line) + 1
         return found
 
+    def texts(self, width: int) -> list[Text]:
+        """The lines at `width` as Texts (styles kept; each cropped to the width when drawn)."""
+        return [self._piece(a, b, indent) for a, b, indent in self.pieces(width)]
+
+    def _piece(self, a: int, b: int, indent: int) -> Text:
+        piece = self.text.divide((a, b))[1] if b > a else self.text.blank_copy()
+        if indent:
+            piece = Text(" " * indent) + piece
+        piece.no_wrap = True
+        piece.overflow = "crop"
+        piece.end = "\n"
+        return piece
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         text, plain = self.text, self.text.plain
@@ -157,11 +170,5 @@ class Paragraph:
                     yield Segment(" " * indent)
                 yield from text_segments(console, text, a, b)
                 yield NEW_LINE
-                continue
-            piece = text.divide((a, b))[1] if b > a else text.blank_copy()
-            if indent:
-                piece = Text(" " * indent) + piece
-            piece.no_wrap = True
-            piece.overflow = "crop"
-            piece.end = "\n"
-            yield piece
+            else:
+                yield self._piece(a, b, indent)
