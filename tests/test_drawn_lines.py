@@ -151,3 +151,23 @@ def test_matrix_cells_are_written_as_each_number_alone(values, dtype):
             else np.array(values).astype(dtype)
     array = array.reshape(1, -1)
     assert _cells(array) == [[number(v) for v in row] for row in array]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 70), seed=st.integers(0, 99), width=st.integers(30, 200), causal=st.booleans(),
+       values=st.booleans(), zeros=st.booleans())
+def test_a_heatmap_without_styles_writes_the_characters_of_the_styled_one(n, seed, width, causal, values, zeros):
+    import re
+
+    import numpy as np
+
+    from llmtutor.render.heatmap import Heatmap
+
+    weights = np.random.default_rng(seed).dirichlet(np.ones(n), size=n)  # (n, n)
+    if zeros:
+        weights[weights < 1 / n] = 0.0
+    tokens = [f"t{i}" for i in range(n)]
+    heatmap = Heatmap(weights, tokens, tokens, mask=np.tril(np.ones((n, n), bool)) if causal else None,
+                      show_values=values, color=False)
+    styled = re.sub("\x1b\\[[0-9;]*m", "", drawn(heatmap, width, colour=True))
+    assert drawn(heatmap, width, colour=False) == styled

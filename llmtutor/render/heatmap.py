@@ -335,6 +335,19 @@ class Heatmap:
             rows.append(row)
         return rows
 
+    def _row_texts(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs,
+                   scale: tuple[float, float]) -> list[str]:
+        """The text of every drawn row of cells, for a console that writes no style (as `_cells`' segments)."""
+        if self.show_values:
+            return ["".join(segment.text for segment in row) for row in self._cells(view, cell_w, colour, glyphs, scale)]
+        fill = cell_w if cell_w <= 2 else cell_w - 1
+        scaled = _scaled(np.where(view.allowed, view.values, 0.0), *scale)  # (r, c) in [0, 1]
+        shade = shade_levels(view.values, scaled, len(glyphs.shades))
+        looks = [" " * fill if colour else glyph * fill for glyph in glyphs.shades] + [glyphs.masked * fill]
+        codes = np.where(view.allowed, shade, len(glyphs.shades)).tolist()  # (r, c): a shade, or masked
+        gap = " " * (cell_w - fill)
+        return [gap.join([looks[code] for code in row]) for row in codes]
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         colour = uses_colour(console, self.color)
@@ -357,17 +370,16 @@ class Heatmap:
         scale = self.scale(view)
         # A console that writes no style at all (not a terminal) gets each row as one segment: the
         # same characters, ~40 times fewer segments for the console to pass along, crop and write.
-        plain = console.color_system is None and not console.record
-        for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
-            label = fit_cells(label, label_w, "right", glyphs.ellipsis) + " "
-            if plain:
-                yield Segment(label + border.text + "".join(cell.text for cell in cells) + border.text)
+        if console.color_system is None and not console.record:
+            for label, cells in zip(row_labels, self._row_texts(view, cell_w, colour, glyphs, scale)):
+                yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " " + border.text + cells + border.text)
                 yield NEW_LINE
-                continue
-            yield Segment(label)
-            yield border
-            yield from cells
-            yield from (border, NEW_LINE)
+        else:
+            for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
+                yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
+                yield border
+                yield from cells
+                yield from (border, NEW_LINE)
         if key and self.show_key:
             yield ColumnKey(key)
         for note in view.notes:
