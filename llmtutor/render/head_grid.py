@@ -9,12 +9,12 @@ import numpy as np
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from rich.text import Text
 
 from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 from llmtutor.render import theme
-from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, value_range, uses_colour
+from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, uses_colour, value_range
+from llmtutor.render.lines import Line
 
 
 class HeadGrid:
@@ -69,7 +69,7 @@ class HeadGrid:
         colour = uses_colour(console, self.color)
         n_heads = len(self.heads)
         if self.title:
-            yield Text(self.title, style=theme.TITLE, overflow="fold")
+            yield Line(self.title, style=theme.TITLE, overflow="fold")
         across = (self.across or self._columns(width, colour)) if self.head is None else 0
         if not across:
             k = self.head or 0
@@ -77,7 +77,7 @@ class HeadGrid:
             single.legend, single.show_key = True, True
             yield single
             if n_heads > 1:
-                yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
+                yield Line(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
             return
         each = (width - self.gap * (across - 1)) // across
         each = min(each, Measurement.get(console, options.update_width(each), self.heads[0]).maximum)

@@ -27,7 +27,7 @@ from rich.text import Text
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
-from llmtutor.render.lines import NEW_LINE
+from llmtutor.render.lines import NEW_LINE, Line
 from llmtutor.render.ranges import more_hint
 from llmtutor.render.wrap import Paragraph
 
@@ -354,14 +354,14 @@ class Heatmap:
         glyphs = _ASCII if options.ascii_only else _UNICODE
         n_q, n_k = self.weights.shape
         title = f"{self.title or t('heatmap_title')} ({n_q} × {n_k})"
-        yield Text(title, style=theme.TITLE, overflow="fold")
+        yield Line(title, style=theme.TITLE, overflow="fold")
         if width < 8 or n_q == 0 or n_k == 0:
             return
         view = self._view(width, colour)
         row_labels = view.labels(glyphs)
         label_w = self._row_label_width(row_labels, width)
         cell_w, header, key = self._header(view, width, label_w, self._min_cell(colour), glyphs)
-        yield Text(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
+        yield Line(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
         muted = console.get_style(theme.MUTED)
         indent = Segment(" " * (label_w + 2))
         for line in header:
@@ -383,7 +383,7 @@ class Heatmap:
         if key and self.show_key:
             yield ColumnKey(key)
         for note in view.notes:
-            yield Text(note, style=theme.MUTED, overflow="fold")
+            yield Line(note, style=theme.MUTED, overflow="fold")
         if self.legend:
             yield HeatmapLegend(*scale, masked=not view.allowed.all(), color=colour)
 
