@@ -80,6 +80,10 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
     width = first
     # every character one cell wide (as in most English prose): a piece's width is its length
     single = additive and (text.isascii() and text.isprintable() or all(cell_len(ch) == 1 for ch in set(text)))
+    if single:
+        found = _one_cell_breaks(text, first, later)
+        if found is not None:
+            return found
     for start, end, space in units(text):
         size = end - start if single else cell_len(text[start:end])
         if space:
@@ -105,6 +109,22 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
                     x += w
         else:
             x += size
+    return offsets
+
+
+_WORDS = re.compile(r"\S+")
+
+
+def _one_cell_breaks(text: str, first: int, later: int) -> list[int] | None:
+    """`break_offsets` of a text whose characters are all one cell wide (so that the width of a
+    line so far is its length), or None when a word is wider than a line (the general loop cuts it)."""
+    offsets, line_start, width = [], 0, first
+    for start, end in [match.span() for match in _WORDS.finditer(text)]:
+        if start > line_start and end - line_start > width:
+            offsets.append(start)
+            line_start, width = start, later
+        if end - start > width:
+            return None
     return offsets
 
 
