@@ -171,3 +171,12 @@ def test_a_heatmap_without_styles_writes_the_characters_of_the_styled_one(n, see
                       show_values=values, color=False)
     styled = re.sub("\x1b\\[[0-9;]*m", "", drawn(heatmap, width, colour=True))
     assert drawn(heatmap, width, colour=False) == styled
+
+
+@settings(max_examples=300, deadline=None)
+@given(token=st.text(max_size=8))
+def test_a_cleaned_token_stays_as_it_is_when_cleaned_again(token):
+    # heads of one picture share labels cleaned once; cleaning them again must change nothing
+    from llmtutor.render.cells import clean_token
+
+    assert clean_token(clean_token(token)) == clean_token(token)

@@ -13,6 +13,7 @@ from rich.segment import Segment
 from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 from llmtutor.render import theme
+from llmtutor.render.cells import clean_token
 from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, uses_colour, value_range
 from llmtutor.render.lines import Line
 
@@ -43,6 +44,8 @@ class HeadGrid:
         self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
         if vmin is not None and vmax is not None:  # a fixed scale, e.g. 0–1 while training sharpens a map
             self.vmin, self.vmax = vmin, vmax
+        labels = [clean_token(label) for label in row_labels]  # cleaned once for every head
+        row_labels, col_labels = labels, labels if col_labels is row_labels else col_labels
         self.heads = [
             Heatmap(self.weights[k], row_labels, col_labels, masks[k],
                     title=titles[k] if titles else t("heatmap_head_short", k=k + 1, h=n_heads),

@@ -190,7 +190,8 @@ class Heatmap:
         allowed = np.ones((n_q, n_k), bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), (n_q, n_k))
         self.allowed = allowed & np.isfinite(self.weights)  # (n_q, n_k)
         self.row_labels = [clean_token(label) for label in row_labels]
-        self.col_labels = [clean_token(label) for label in col_labels]
+        self.col_labels = (list(self.row_labels) if col_labels is row_labels  # a sequence attending to itself
+                           else [clean_token(label) for label in col_labels])
         self.title, self.show_values, self.color = title, show_values, color
         self.window, self.focus, self.pool = window, focus, pool
         self.max_rows, self.legend = max(1, max_rows), legend
