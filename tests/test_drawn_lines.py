@@ -180,3 +180,13 @@ def test_a_cleaned_token_stays_as_it_is_when_cleaned_again(token):
     from llmtutor.render.cells import clean_token
 
     assert clean_token(clean_token(token)) == clean_token(token)
+
+
+def test_a_passed_check_is_marked_in_green_on_a_colour_terminal(tmp_path):
+    env = {**os.environ, "LLMTUTOR_HOME": str(tmp_path / "home"), "LLMTUTOR_CACHE": str(tmp_path / "cache"),
+           "COLUMNS": "80", "FORCE_COLOR": "1", "COLORTERM": "truecolor", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    result = subprocess.run([sys.executable, "-m", "llmtutor", "--lang", "en", "walk", "self-attention", "--no-pause"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[1;32m✓\x1b[0m 6 tokens" in result.stdout  # theme.GOOD, as every check's mark

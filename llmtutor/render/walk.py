@@ -16,7 +16,7 @@ from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
 from llmtutor.render.arrays import ArrayView, figures, local_text
 from llmtutor.render.grid import Fixed, Grid
-from llmtutor.render.lines import BLANK, Line
+from llmtutor.render.lines import BLANK, Line, text_segments
 from llmtutor.render.markup import blocks
 from llmtutor.render.pages import Measured
 from llmtutor.render.wrap import Paragraph
@@ -35,8 +35,8 @@ class Hanging:
         lines = console.render_lines(Paragraph(self.text), options.update_width(max(1, options.max_width - indent)),
                                      pad=False)
         for index, line in enumerate(lines):
-            if index == 0:
-                yield from self.mark.render(console)
+            if index == 0:  # the mark in its colour (Text.render alone would drop a style given to the whole text)
+                yield from text_segments(console, self.mark)
                 yield Segment(" ")
             else:
                 yield Segment(" " * indent)
