@@ -15,3 +15,64 @@ PROSE = st.lists(st.sampled_from(["the", "cat", "(sat)", "on", "mat.", "self-att
 @given(st.one_of(ASCII_TEXT, PROSE))
 def test_ascii_pieces_are_those_of_the_general_rules(text):
     assert units(text) == _units_any(text)
+
+
+NARROW_TEXT = st.lists(st.sampled_from(["the", "Q·Kᵀ", "√d_k", "×", "—", "…", "“quoted”", "‘a’", "(n, d)", " ", "\n",
+                                        "é", "ß", "→", "·", "x,", "±1"]), max_size=60).map("".join)
+ANY_TEXT = st.lists(st.sampled_from(["注意力", "，", "。", "（见", "上文）", "“", "”", "word", " ", "Q·Kᵀ", "…"]),
+                    max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(NARROW_TEXT, ANY_TEXT))
+def test_pieces_of_text_without_wide_characters_are_those_of_the_general_rules(text):
+    assert units(text) == _units_any(text)
+
+
+def reference_break_offsets(text: str, width: int, later_width: int | None = None) -> list[int]:
+    """`break_offsets` without its quick paths: every piece measured by Rich, one by one."""
+    from rich.cells import cell_len
+
+    from llmtutor.render.wrap import _hyphen_pieces
+
+    offsets, x = [], 0
+    first, later = max(1, width), max(1, later_width or width)
+    width = first
+    for start, end, space in _units_any(text):
+        size = cell_len(text[start:end])
+        if space:
+            x += size
+            continue
+        if x and x + size > width:
+            offsets.append(start)
+            x, width = 0, later
+        if size > width:
+            for a, b in _hyphen_pieces(text, start, end):
+                piece = cell_len(text[a:b])
+                if x and x + piece > width:
+                    offsets.append(a)
+                    x, width = 0, later
+                if piece <= width:
+                    x += piece
+                    continue
+                for k in range(a, b):
+                    w = cell_len(text[k])
+                    if x and x + w > width:
+                        offsets.append(k)
+                        x, width = 0, later
+                    x += w
+        else:
+            x += size
+    return offsets
+
+
+EMOJI_TEXT = st.lists(st.sampled_from(["👨\u200d👩\u200d👧", "❤\ufe0f", "👍", "ok", " ", "注意", "x" * 12, "a-b-c"]),
+                      max_size=20).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ASCII_TEXT, PROSE, NARROW_TEXT, ANY_TEXT, EMOJI_TEXT), st.integers(1, 60), st.integers(1, 60))
+def test_the_quick_paths_break_where_the_rule_does_piece_by_piece(text, width, later):
+    from llmtutor.render.wrap import break_offsets
+
+    assert break_offsets(text, width, later) == reference_break_offsets(text, width, later)

@@ -77,12 +77,9 @@ def _list(course, ids: list[str], as_json: bool) -> None:
 
 
 def _print_all(walkthrough) -> None:
-    from llmtutor.render.walk import step_page
+    from llmtutor.render.walk import all_steps
 
-    out = console()
-    for index in range(len(walkthrough.steps)):
-        out.print(step_page(walkthrough, index, SESSION.lang))
-        out.print()
+    console().print(all_steps(walkthrough, SESSION.lang))  # one print: each costs as much as a few lines
 
 
 def _pace(walkthrough, predict: bool = False) -> None:

@@ -11,18 +11,17 @@ import math
 import numbers
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.cells import cell_len
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
+from llmtutor.render.lines import NEW_LINE, Line, combined, plain_fits
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 from llmtutor.walkthroughs.steps import BarsSpec, HeatmapSpec, NamedArray, Step, TableSpec, Tokens, ValueGridSpec
@@ -51,19 +50,39 @@ def local_text(text: Localized | str | None, lang: str) -> str:
 
 def number(value: object, decimals: int = DECIMALS) -> str:
     """A cell: ints as they are, floats with fixed decimals (-0.000 shown as 0.000), ±inf as -inf/inf."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    kind = type(value)
+    if kind is float:  # the usual case first (an array's values arrive as Python floats)
+        return _real(value, decimals)
+    if kind is int:
+        return str(value)
+    if isinstance(value, bool) or kind.__name__ == "bool_":
         return "1" if value else "0"
     if isinstance(value, numbers.Integral):  # NumPy registers its integer types here
         return str(int(value))
     if isinstance(value, numbers.Real):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "-inf" if value < 0 else "inf"
-        text = f"{value:.{decimals}e}" if abs(value) >= 1e7 else f"{value:.{decimals}f}"
-        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+        return _real(float(value), decimals)
     return visible(str(value))
+
+
+def _real(value: float, decimals: int) -> str:
+    if not math.isfinite(value):
+        return "nan" if math.isnan(value) else "-inf" if value < 0 else "inf"
+    text = "%.*f" % (decimals, value) if -1e7 < value < 1e7 else "%.*e" % (decimals, value)
+    return text[1:] if text[0] == "-" and not text.strip("-0.") else text
+
+
+def _cells(values) -> list[list[str]]:
+    """`number` of every value of a 2-D array, as strings (floats of a usual size formatted in one go)."""
+    import numpy as np
+
+    if values.dtype.kind == "f" and values.size and np.isfinite(values).all() and np.abs(values).max() < 1e7:
+        form = f"%.{DECIMALS}f"
+        negative_zero = form % -0.0  # shown as 0.000, as `number` shows it
+        return [[text[1:] if text == negative_zero else text for text in map(form.__mod__, row)]
+                for row in values.tolist()]
+    if values.dtype.kind in "fiu":  # Python numbers: each formats like its NumPy scalar, quicker
+        values = values.tolist()
+    return [[number(v) for v in row] for row in values]
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -90,24 +109,25 @@ class ArrayView:
         if values.dtype == object or values.dtype.kind in "US":
             yield Paragraph(Text("  ".join(f"{i}:{clean_token(v)}" for i, v in enumerate(values.ravel()))))
         elif values.ndim <= 2:
-            yield from self._matrix(np.atleast_2d(values), width)
+            yield from self._matrix(np.atleast_2d(values), console, options)
         else:
             heads = values.reshape(-1, *values.shape[-2:])
             for k in range(min(len(heads), MAX_HEADS)):
-                yield Text(t("walk_head_slice", name=visible(self.array.name), index=k, k=k + 1, h=len(heads)),
+                yield Line(t("walk_head_slice", name=visible(self.array.name), index=k, k=k + 1, h=len(heads)),
                            style=theme.MUTED, overflow="fold")
-                yield from self._matrix(heads[k], width)
+                yield from self._matrix(heads[k], console, options)
             if len(heads) > MAX_HEADS:
-                yield Text(t("walk_heads_shown", k=MAX_HEADS, h=len(heads)), style=theme.MUTED, overflow="fold")
+                yield Line(t("walk_heads_shown", k=MAX_HEADS, h=len(heads)), style=theme.MUTED, overflow="fold")
         if self.array.note is not None:
             yield Paragraph(Text(local_text(self.array.note, self.lang), style=theme.MUTED))
 
-    def _matrix(self, values, width: int) -> RenderResult:
+    def _matrix(self, values, console: Console, options: ConsoleOptions) -> RenderResult:
         from llmtutor.render.cells import clean_token, fit_cells
 
+        width = options.max_width
         n_rows, n_cols = values.shape
         shown = min(n_rows, MAX_ROWS)
-        cells = [[number(v) for v in row] for row in values[:shown]]
+        cells = _cells(values[:shown])
         col_w = max((len(c) for row in cells for c in row), default=1)
         rows = self.array.row_labels
         labels = [clean_token(x) for x in rows[:shown]] if rows and len(rows) == n_rows else None
@@ -119,17 +139,24 @@ class ArrayView:
             col_w = max(col_w, min(6, max(cell_len(clean_token(x)) for x in cols)))
             fit = max(1, min(n_cols, (width - left) // (col_w + 1)))
             header = "".join(" " + fit_cells(clean_token(x), col_w, "right") for x in cols[:fit])
-            yield Text(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop")
+            yield from Line(" " * left + header, style=theme.MUTED, no_wrap=True, overflow="crop").segments(console, options)
+        muted = combined(console, (theme.MUTED,))
+        quick = options.justify in (None, "default")  # then a row that fits is its segments, as Line gives them
         for r, row in enumerate(cells):
-            line = Text(no_wrap=True, overflow="crop")
-            if labels:
-                line.append(fit_cells(labels[r], label_w, "right") + " ", style=theme.MUTED)
-            line.append("".join(" " + c.rjust(col_w) for c in row[:fit]))
-            yield line
+            numbers = "".join(" " + c.rjust(col_w) for c in row[:fit])
+            label = fit_cells(labels[r], label_w, "right") + " " if labels else ""
+            if quick and plain_fits(label + numbers, width):
+                if label:
+                    yield Segment(label, muted)
+                yield Segment(numbers)
+                yield NEW_LINE
+                continue
+            line = Line((label, theme.MUTED), numbers, no_wrap=True, overflow="crop")
+            yield from line.segments(console, options)
         if shown < n_rows:
-            yield Text(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")
+            yield Line(t("heatmap_rows_shown", a=1, b=shown, n=n_rows), style=theme.MUTED, overflow="fold")
         if fit < n_cols:
-            yield Text(t("heatmap_cols_shown", a=1, b=fit, n=n_cols), style=theme.MUTED, overflow="fold")
+            yield Line(t("heatmap_cols_shown", a=1, b=fit, n=n_cols), style=theme.MUTED, overflow="fold")
 
 
 # ---------------------------------------------------------------- pictures
@@ -202,6 +229,9 @@ class TableView:
         spec = self.spec
         if spec.title is not None:
             yield Paragraph(Text(local_text(spec.title, self.lang), style=theme.TITLE))
+        from rich import box
+        from rich.table import Table
+
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
         first = spec.rows[0] if spec.rows else ()
         for i, column in enumerate(spec.columns):

@@ -14,6 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from llmtutor.render import theme
+from llmtutor.render.lines import Line
 from llmtutor.render.pages import MEASURE, Measured
 from llmtutor.render.wrap import Paragraph
 
@@ -40,19 +41,16 @@ class Columns:
             yield from self._stacked()
             return
         header = self._line(self.header, widths)
-        header.stylize("bold")
-        yield header
-        yield Text("─" * header.cell_len, style=theme.MUTED)
+        yield from Line(header, style="bold", no_wrap=True, overflow="crop").segments(console, options)
+        yield from Line("─" * cell_len(header), style=theme.MUTED).segments(console, options)
         for row in self.rows:
-            yield self._line(row, widths)
+            yield from Line(self._line(row, widths), no_wrap=True, overflow="crop").segments(console, options)
 
-    def _line(self, cells: Sequence[str], widths: list[int]) -> Text:
-        line = Text(no_wrap=True, overflow="crop", end="\n")
-        for index, (cell, wide, justify) in enumerate(zip(cells, widths, self.justify)):
-            pad = " " * (wide - cell_len(cell))
-            line.append((GAP if index else "") + (pad + cell if justify == "right" else cell + pad))
-        line.rstrip()
-        return line
+    def _line(self, cells: Sequence[str], widths: list[int]) -> str:
+        line = "".join((GAP if index else "") + (" " * (wide - cell_len(cell)) + cell if justify == "right"
+                                                 else cell + " " * (wide - cell_len(cell)))
+                       for index, (cell, wide, justify) in enumerate(zip(cells, widths, self.justify)))
+        return line.rstrip()
 
     def _stacked(self) -> RenderResult:
         """Too narrow for the columns: the first cell of each row, then "header: cell" below it."""

@@ -9,12 +9,13 @@ import numpy as np
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from rich.text import Text
 
 from llmtutor.errors import TutorError
 from llmtutor.i18n import t
 from llmtutor.render import theme
-from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, value_range, uses_colour
+from llmtutor.render.cells import clean_token
+from llmtutor.render.heatmap import ColumnKey, Heatmap, HeatmapLegend, uses_colour, value_range
+from llmtutor.render.lines import Line
 
 
 class HeadGrid:
@@ -43,6 +44,8 @@ class HeadGrid:
         self.vmin, self.vmax = value_range(self.weights, masks & np.isfinite(self.weights))
         if vmin is not None and vmax is not None:  # a fixed scale, e.g. 0–1 while training sharpens a map
             self.vmin, self.vmax = vmin, vmax
+        labels = [clean_token(label) for label in row_labels]  # cleaned once for every head
+        row_labels, col_labels = labels, labels if col_labels is row_labels else col_labels
         self.heads = [
             Heatmap(self.weights[k], row_labels, col_labels, masks[k],
                     title=titles[k] if titles else t("heatmap_head_short", k=k + 1, h=n_heads),
@@ -69,7 +72,7 @@ class HeadGrid:
         colour = uses_colour(console, self.color)
         n_heads = len(self.heads)
         if self.title:
-            yield Text(self.title, style=theme.TITLE, overflow="fold")
+            yield Line(self.title, style=theme.TITLE, overflow="fold")
         across = (self.across or self._columns(width, colour)) if self.head is None else 0
         if not across:
             k = self.head or 0
@@ -77,7 +80,7 @@ class HeadGrid:
             single.legend, single.show_key = True, True
             yield single
             if n_heads > 1:
-                yield Text(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
+                yield Line(t("heatmap_head_choose", k=k + 1, h=n_heads), style=theme.MUTED, overflow="fold")
             return
         each = (width - self.gap * (across - 1)) // across
         each = min(each, Measurement.get(console, options.update_width(each), self.heads[0]).maximum)

@@ -12,7 +12,6 @@ Positions shown to the learner (row ranges, column rulers, head numbers) count f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -28,6 +27,7 @@ from rich.text import Text
 from llmtutor.i18n import t
 from llmtutor.render import theme
 from llmtutor.render.cells import clean_token, fit_cells
+from llmtutor.render.lines import NEW_LINE, Line
 from llmtutor.render.ranges import more_hint
 from llmtutor.render.wrap import Paragraph
 
@@ -38,13 +38,14 @@ LEGEND_SWATCHES = 10
 _RAMP_RGB = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
 
 
-@dataclass(frozen=True)
 class _Glyphs:
-    shades: str  # five levels, least to most attention
-    masked: str
-    border: str
-    ellipsis: str
-    focus: str
+    """The characters of a picture (a plain class: a dataclass costs more to define than to draw with)."""
+
+    __slots__ = ("shades", "masked", "border", "ellipsis", "focus")
+
+    def __init__(self, shades: str, masked: str, border: str, ellipsis: str, focus: str) -> None:
+        self.shades = shades  # five levels, least to most attention
+        self.masked, self.border, self.ellipsis, self.focus = masked, border, ellipsis, focus
 
 
 _UNICODE = _Glyphs(shades=" ░▒▓█", masked="·", border="│", ellipsis="…", focus="▸")
@@ -140,18 +141,19 @@ def pool_blocks(weights: np.ndarray, allowed: np.ndarray, rows: int, cols: int):
 
 # ---------------------------------------------------------------- one head
 
-@dataclass
 class _View:
     """The part of the matrix that is drawn, after windowing or pooling."""
 
-    values: np.ndarray  # (r, c)
-    allowed: np.ndarray  # (r, c) bool, False = masked
-    row_labels: list[str]
-    col_labels: list[str]  # tokens, or 1-based start positions when `ruler`
-    notes: list[str]
-    ruler: bool = False
-    focus_row: int | None = None  # index of the marked row within the view
-    first_col: int = 0  # 0-based position of the view's first column in the whole matrix
+    def __init__(self, values: np.ndarray, allowed: np.ndarray, row_labels: list[str], col_labels: list[str],
+                 notes: list[str], ruler: bool = False, focus_row: int | None = None, first_col: int = 0) -> None:
+        self.values = values  # (r, c)
+        self.allowed = allowed  # (r, c) bool, False = masked
+        self.row_labels = row_labels
+        self.col_labels = col_labels  # tokens, or 1-based start positions when `ruler`
+        self.notes = notes
+        self.ruler = ruler
+        self.focus_row = focus_row  # index of the marked row within the view
+        self.first_col = first_col  # 0-based position of the view's first column in the whole matrix
 
     def labels(self, glyphs: _Glyphs) -> list[str]:
         """Row labels, with the focus row marked when there is one."""
@@ -188,7 +190,8 @@ class Heatmap:
         allowed = np.ones((n_q, n_k), bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), (n_q, n_k))
         self.allowed = allowed & np.isfinite(self.weights)  # (n_q, n_k)
         self.row_labels = [clean_token(label) for label in row_labels]
-        self.col_labels = [clean_token(label) for label in col_labels]
+        self.col_labels = (list(self.row_labels) if col_labels is row_labels  # a sequence attending to itself
+                           else [clean_token(label) for label in col_labels])
         self.title, self.show_values, self.color = title, show_values, color
         self.window, self.focus, self.pool = window, focus, pool
         self.max_rows, self.legend = max(1, max_rows), legend
@@ -310,24 +313,41 @@ class Heatmap:
         level = np.rint(scaled * 255).astype(int)
         masked_text = Segment(fit_cells(glyphs.masked * 2, fill, "right") if self.show_values
                               else glyphs.masked * fill, Style(dim=True))
+        gap_segment = Segment(gap)
+        n_cols = view.values.shape[1]
         rows = []
-        for r in range(view.values.shape[0]):
+        # Python lists, not NumPy indexing: each element read from an array costs more than drawing it
+        for allowed, values, shades, levels in zip(view.allowed.tolist(), view.values.tolist(), shade.tolist(),
+                                                   level.tolist()):
             row: list[Segment] = []
-            for c in range(view.values.shape[1]):
-                if not view.allowed[r, c]:
+            for c in range(n_cols):
+                if not allowed[c]:
                     row.append(masked_text)
                 elif colour:
-                    text = _cell_value(view.values[r, c]).rjust(fill) if self.show_values else " " * fill
+                    text = _cell_value(values[c]).rjust(fill) if self.show_values else " " * fill
                     # exactly zero stays blank, as in the shade ramp: blank never hides a small weight
-                    row.append(Segment(text, _level_style(int(level[r, c])) if shade[r, c] else None))
+                    row.append(Segment(text, _level_style(levels[c]) if shades[c] else None))
                 else:
-                    glyph = glyphs.shades[shade[r, c]]
-                    text = glyph + _cell_value(view.values[r, c]).rjust(fill - 1) if self.show_values else glyph * fill
+                    glyph = glyphs.shades[shades[c]]
+                    text = glyph + _cell_value(values[c]).rjust(fill - 1) if self.show_values else glyph * fill
                     row.append(Segment(text))
-                if gap and c < view.values.shape[1] - 1:
-                    row.append(Segment(gap))
+                if gap and c < n_cols - 1:
+                    row.append(gap_segment)
             rows.append(row)
         return rows
+
+    def _row_texts(self, view: _View, cell_w: int, colour: bool, glyphs: _Glyphs,
+                   scale: tuple[float, float]) -> list[str]:
+        """The text of every drawn row of cells, for a console that writes no style (as `_cells`' segments)."""
+        if self.show_values:
+            return ["".join(segment.text for segment in row) for row in self._cells(view, cell_w, colour, glyphs, scale)]
+        fill = cell_w if cell_w <= 2 else cell_w - 1
+        scaled = _scaled(np.where(view.allowed, view.values, 0.0), *scale)  # (r, c) in [0, 1]
+        shade = shade_levels(view.values, scaled, len(glyphs.shades))
+        looks = [" " * fill if colour else glyph * fill for glyph in glyphs.shades] + [glyphs.masked * fill]
+        codes = np.where(view.allowed, shade, len(glyphs.shades)).tolist()  # (r, c): a shade, or masked
+        gap = " " * (cell_w - fill)
+        return [gap.join([looks[code] for code in row]) for row in codes]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -335,29 +355,36 @@ class Heatmap:
         glyphs = _ASCII if options.ascii_only else _UNICODE
         n_q, n_k = self.weights.shape
         title = f"{self.title or t('heatmap_title')} ({n_q} × {n_k})"
-        yield Text(title, style=theme.TITLE, overflow="fold")
+        yield Line(title, style=theme.TITLE, overflow="fold")
         if width < 8 or n_q == 0 or n_k == 0:
             return
         view = self._view(width, colour)
         row_labels = view.labels(glyphs)
         label_w = self._row_label_width(row_labels, width)
         cell_w, header, key = self._header(view, width, label_w, self._min_cell(colour), glyphs)
-        yield Text(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
+        yield Line(t("heatmap_axes"), style=theme.MUTED, overflow="fold")
         muted = console.get_style(theme.MUTED)
         indent = Segment(" " * (label_w + 2))
         for line in header:
             yield from (indent, Segment(line.rstrip()), Segment.line())
         border = Segment(glyphs.border, muted)
         scale = self.scale(view)
-        for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
-            yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
-            yield border
-            yield from cells
-            yield from (border, Segment.line())
+        # A console that writes no style at all (not a terminal) gets each row as one segment: the
+        # same characters, ~40 times fewer segments for the console to pass along, crop and write.
+        if console.color_system is None and not console.record:
+            for label, cells in zip(row_labels, self._row_texts(view, cell_w, colour, glyphs, scale)):
+                yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " " + border.text + cells + border.text)
+                yield NEW_LINE
+        else:
+            for label, cells in zip(row_labels, self._cells(view, cell_w, colour, glyphs, scale)):
+                yield Segment(fit_cells(label, label_w, "right", glyphs.ellipsis) + " ")
+                yield border
+                yield from cells
+                yield from (border, NEW_LINE)
         if key and self.show_key:
             yield ColumnKey(key)
         for note in view.notes:
-            yield Text(note, style=theme.MUTED, overflow="fold")
+            yield Line(note, style=theme.MUTED, overflow="fold")
         if self.legend:
             yield HeatmapLegend(*scale, masked=not view.allowed.all(), color=colour)
 

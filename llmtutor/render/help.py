@@ -120,7 +120,7 @@ class _TextWithNotes:
             max_width=options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = list(self.paragraph.__rich_console__(console, options)) if self.paragraph.text.plain else []
+        lines = self.paragraph.texts(options.max_width) if self.paragraph.text.plain else []
         if self.notes.plain:
             last = lines[-1] if lines else None
             if last is not None and last.cell_len + 1 + self.notes.cell_len <= options.max_width:

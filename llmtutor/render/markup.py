@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rich.console import Group
 from rich.text import Text
@@ -17,16 +18,26 @@ from llmtutor.render import theme
 from llmtutor.render.safe_text import visible
 from llmtutor.render.wrap import Paragraph
 
-_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![\w*])")
-_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
+_PATTERNS = {
+    "inline": r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![\w*])",
+    "bullet": r"^\s*[-*•]\s+(.*)$",
+    "numbered": r"^\s*(\d{1,3})[.)]\s+(.*)$",
+}
+
+
+@lru_cache(maxsize=None)
+def _pattern(name: str) -> re.Pattern:
+    """Compiled when first needed: most texts have no markup and no list (compiling costs start-up)."""
+    return re.compile(_PATTERNS[name])
 
 
 def inline(text: str, base_style: str = "") -> Text:
     """One line with **bold** and `code` spans."""
     result = Text(style=base_style)
+    if "*" not in text and "`" not in text:  # no span can match
+        return result.append(visible(text))
     position = 0
-    for match in _INLINE.finditer(text):
+    for match in _pattern("inline").finditer(text):
         result.append(visible(text[position:match.start()]))
         if match.group(1) is not None:
             result.append(visible(match.group(1)), style="bold")
@@ -81,7 +92,9 @@ def blocks(text: str) -> Group:
             items.clear()
 
     for raw in str(text).splitlines():
-        bullet, numbered = _BULLET.match(raw), _NUMBERED.match(raw)
+        head = raw.lstrip()[:1]  # what a list item can start with, before asking the patterns
+        bullet = _pattern("bullet").match(raw) if head in ("-", "*", "•") else None
+        numbered = _pattern("numbered").match(raw) if head.isdigit() else None
         if not raw.strip():
             flush()
         elif bullet or numbered:

@@ -8,8 +8,6 @@ A heading (`KeepWithNext`) starts the screen of the block it introduces.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 
@@ -62,10 +60,13 @@ class KeyHint:
         yield Paragraph(Text(chosen, style=self.style))
 
 
-class Screen(NamedTuple):
+class Screen:
     """One screenful: its rendered lines, and the plain text of each (for search)."""
 
-    lines: list[list[Segment]]
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[list[Segment]]) -> None:
+        self.lines = lines
 
     def plain(self) -> str:
         return "\n".join("".join(segment.text for segment in line) for line in self.lines)

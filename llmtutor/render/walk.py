@@ -8,15 +8,15 @@ NumPy and the heatmap are imported where a step is drawn, so that listing the wa
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
 from llmtutor.i18n import Localized, t
 from llmtutor.render import theme
 from llmtutor.render.arrays import ArrayView, figures, local_text
+from llmtutor.render.grid import Fixed, Grid
+from llmtutor.render.lines import BLANK, Line, text_segments
 from llmtutor.render.markup import blocks
 from llmtutor.render.pages import Measured
 from llmtutor.render.wrap import Paragraph
@@ -35,8 +35,8 @@ class Hanging:
         lines = console.render_lines(Paragraph(self.text), options.update_width(max(1, options.max_width - indent)),
                                      pad=False)
         for index, line in enumerate(lines):
-            if index == 0:
-                yield from self.mark.render(console)
+            if index == 0:  # the mark in its colour (Text.render alone would drop a style given to the whole text)
+                yield from text_segments(console, self.mark)
                 yield Segment(" ")
             else:
                 yield Segment(" " * indent)
@@ -60,17 +60,13 @@ class ReadNextView:
         entries = [(t("walk_next_lesson"), f"llmtutor learn {i}", title) for i, title in self.read_next.lessons]
         entries += [(t("walk_next_term"), f"llmtutor explain {i}", name) for i, name in self.read_next.terms]
         if options.max_width >= 60:
-            grid = Table.grid(padding=(0, 2))
-            grid.add_column(no_wrap=True, style=theme.MUTED)
-            grid.add_column(no_wrap=True, style=theme.CODE)
-            grid.add_column(ratio=1)
-            for kind, command, title in entries:
-                grid.add_row(kind, command, Paragraph(Text(local_text(title, self.lang))))
-            yield grid
+            yield Grid([Fixed(theme.MUTED), Fixed(theme.CODE)],
+                       [(kind, command, Paragraph(Text(local_text(title, self.lang)))) for kind, command, title in entries],
+                       padding=2)
             return
         for kind, command, title in entries:
             yield Paragraph(Text.assemble((kind + " ", theme.MUTED), local_text(title, self.lang)))
-            yield Text("  " + command, style=theme.CODE, overflow="fold")
+            yield Line("  " + command, style=theme.CODE, overflow="fold")
 
 
 def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
@@ -82,18 +78,23 @@ def step_page(walk: Walkthrough, index: int, lang: str) -> Group:
     position = t("walk_step_position", k=index + 1, n=len(walk.steps))
     parts.append(Measured(Paragraph(Text(f"{position} · {local_text(step.title, lang)}", style=theme.TITLE))))
     if step.formula:
-        parts += [Text(""), Paragraph(Text(local_text(step.formula, lang), style=theme.CODE))]
+        parts += [BLANK, Paragraph(Text(local_text(step.formula, lang), style=theme.CODE))]
     for array in step.arrays:
-        parts += [Text(""), ArrayView(array, lang)]
+        parts += [BLANK, ArrayView(array, lang)]
     for figure in figures(step, lang):
-        parts += [Text(""), figure]
+        parts += [BLANK, figure]
     if step.explanation is not None:
-        parts += [Text(""), Measured(blocks(local_text(step.explanation, lang)))]
+        parts += [BLANK, Measured(blocks(local_text(step.explanation, lang)))]
     if step.checks:
-        parts += [Text(""), Measured(checks_view(step, lang))]
+        parts += [BLANK, Measured(checks_view(step, lang))]
     if step.read_next is not None and (step.read_next.lessons or step.read_next.terms):
-        parts += [Text(""), Measured(ReadNextView(step.read_next, lang))]
+        parts += [BLANK, Measured(ReadNextView(step.read_next, lang))]
     return Group(*parts)
+
+
+def all_steps(walk: Walkthrough, lang: str) -> Group:
+    """Every step of `walk`, each followed by a blank line (a walkthrough printed without pauses)."""
+    return Group(*(part for index in range(len(walk.steps)) for part in (step_page(walk, index, lang), BLANK)))
 
 
 def walk_keys_hint() -> Text:
@@ -102,6 +103,9 @@ def walk_keys_hint() -> Text:
 
 def walk_list(rows: list[tuple[str, Localized | None, Localized | None]], lang: str) -> Group:
     """The walkthroughs: id, then title and one-line description; rows are (id, title, description)."""
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column(t("col_walkthrough"), no_wrap=True, style=theme.ACCENT)
     table.add_column(t("col_description"), ratio=1)

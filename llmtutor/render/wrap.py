@@ -14,7 +14,10 @@ import unicodedata
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
+
+from llmtutor.render.lines import NEW_LINE, plain_fits, text_segments
 
 NO_LINE_START = set("，。、；：？！）」』】》〉”’,.;:?!)]}%…·")
 NO_LINE_END = set("（「『【《〈“‘([{")
@@ -29,7 +32,7 @@ _RUNS = re.compile(r"\s+|\S+")
 
 def units(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_space) pieces between which a line may break."""
-    if text.isascii():
+    if text.isascii() or not any(map(_wide, set(text))):
         # No wide characters: a word runs to the next space, and any closing or opening mark is
         # already inside it, so the pieces are the runs of spaces and of the rest (the same result
         # as the loop below, which the tests check, at a fraction of its cost).
@@ -71,9 +74,18 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
     offsets: list[int] = []
     x = 0
     first, later = max(1, width), max(1, later_width or width)
+    additive = "\u200d" not in text and "\ufe0f" not in text  # else Rich measures emoji sequences whole
+    if additive and cell_len(text) <= first:  # the whole line fits: no break (the loop below would find none)
+        return offsets
     width = first
+    # every character one cell wide (as in most English prose): a piece's width is its length
+    single = additive and (text.isascii() and text.isprintable() or all(cell_len(ch) == 1 for ch in set(text)))
+    if single:
+        found = _one_cell_breaks(text, first, later)
+        if found is not None:
+            return found
     for start, end, space in units(text):
-        size = cell_len(text[start:end])
+        size = end - start if single else cell_len(text[start:end])
         if space:
             x += size
             continue
@@ -97,6 +109,22 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
                     x += w
         else:
             x += size
+    return offsets
+
+
+_WORDS = re.compile(r"\S+")
+
+
+def _one_cell_breaks(text: str, first: int, later: int) -> list[int] | None:
+    """`break_offsets` of a text whose characters are all one cell wide (so that the width of a
+    line so far is its length), or None when a word is wider than a line (the general loop cuts it)."""
+    offsets, line_start, width = [], 0, first
+    for start, end in [match.span() for match in _WORDS.finditer(text)]:
+        if start > line_start and end - line_start > width:
+            offsets.append(start)
+            line_start, width = start, later
+        if end - start > width:
+            return None
     return offsets
 
 
@@ -127,16 +155,40 @@ class Paragraph:
         longest_line = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(max(words), options.max_width), min(longest_line, options.max_width))
 
+    def pieces(self, width: int) -> list[tuple[int, int, int]]:
+        """The lines drawn at `width`, as (start, end, indent): `plain[start:end]` (its spaces at the
+        end removed) after `indent` spaces."""
+        hang = self.hang if self.hang < width // 2 else 0
+        plain, found, start = self.text.plain, [], 0
+        for line in plain.split("\n"):
+            offsets = [start + offset for offset in break_offsets(line, width, width - hang)]
+            for index, (a, b) in enumerate(zip([start, *offsets], [*offsets, start + len(line)])):
+                found.append((a, a + len(plain[a:b].rstrip()), hang if index else 0))
+            start += len(line) + 1
+        return found
+
+    def texts(self, width: int) -> list[Text]:
+        """The lines at `width` as Texts (styles kept; each cropped to the width when drawn)."""
+        return [self._piece(a, b, indent) for a, b, indent in self.pieces(width)]
+
+    def _piece(self, a: int, b: int, indent: int) -> Text:
+        piece = self.text.divide((a, b))[1] if b > a else self.text.blank_copy()
+        if indent:
+            piece = Text(" " * indent) + piece
+        piece.no_wrap = True
+        piece.overflow = "crop"
+        piece.end = "\n"
+        return piece
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        hang = self.hang if self.hang < width // 2 else 0
-        for line in self.text.split("\n", allow_blank=True):
-            pieces = line.divide(break_offsets(line.plain, width, width - hang))
-            for index, piece in enumerate(pieces):
-                piece.rstrip()
-                if index and hang:
-                    piece = Text(" " * hang) + piece
-                piece.no_wrap = True
-                piece.overflow = "crop"
-                piece.end = "\n"
-                yield piece
+        text, plain = self.text, self.text.plain
+        quick = options.justify in (None, "default")  # else a Text pads the line to the width
+        for a, b, indent in self.pieces(width):
+            if quick and plain_fits(plain[a:b], width - indent):  # the segments that Text would give
+                if indent:
+                    yield Segment(" " * indent)
+                yield from text_segments(console, text, a, b)
+                yield NEW_LINE
+            else:
+                yield self._piece(a, b, indent)
