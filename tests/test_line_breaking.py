@@ -30,40 +30,10 @@ def test_pieces_of_text_without_wide_characters_are_those_of_the_general_rules(t
 
 
 def reference_break_offsets(text: str, width: int, later_width: int | None = None) -> list[int]:
-    """`break_offsets` without its quick paths: every piece measured by Rich, one by one."""
-    from rich.cells import cell_len
+    """`break_offsets` without its quick paths: the general pieces, every one measured by Rich."""
+    from llmtutor.render.wrap import breaks_piece_by_piece
 
-    from llmtutor.render.wrap import _hyphen_pieces
-
-    offsets, x = [], 0
-    first, later = max(1, width), max(1, later_width or width)
-    width = first
-    for start, end, space in _units_any(text):
-        size = cell_len(text[start:end])
-        if space:
-            x += size
-            continue
-        if x and x + size > width:
-            offsets.append(start)
-            x, width = 0, later
-        if size > width:
-            for a, b in _hyphen_pieces(text, start, end):
-                piece = cell_len(text[a:b])
-                if x and x + piece > width:
-                    offsets.append(a)
-                    x, width = 0, later
-                if piece <= width:
-                    x += piece
-                    continue
-                for k in range(a, b):
-                    w = cell_len(text[k])
-                    if x and x + w > width:
-                        offsets.append(k)
-                        x, width = 0, later
-                    x += w
-        else:
-            x += size
-    return offsets
+    return breaks_piece_by_piece(text, _units_any(text), max(1, width), max(1, later_width or width))
 
 
 EMOJI_TEXT = st.lists(st.sampled_from(["👨\u200d👩\u200d👧", "❤\ufe0f", "👍", "ok", " ", "注意", "x" * 12, "a-b-c"]),

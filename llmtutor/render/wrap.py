@@ -71,20 +71,27 @@ def break_offsets(text: str, width: int, later_width: int | None = None) -> list
 
     `later_width` (default `width`) is the room on every line after the first.
     """
-    offsets: list[int] = []
-    x = 0
     first, later = max(1, width), max(1, later_width or width)
     additive = "\u200d" not in text and "\ufe0f" not in text  # else Rich measures emoji sequences whole
-    if additive and cell_len(text) <= first:  # the whole line fits: no break (the loop below would find none)
-        return offsets
-    width = first
+    if additive and cell_len(text) <= first:  # the whole line fits: no break (the rule would find none)
+        return []
     # every character one cell wide (as in most English prose): a piece's width is its length
     single = additive and (text.isascii() and text.isprintable() or all(cell_len(ch) == 1 for ch in set(text)))
     if single:
         found = _one_cell_breaks(text, first, later)
         if found is not None:
             return found
-    for start, end, space in units(text):
+    return breaks_piece_by_piece(text, units(text), first, later, single)
+
+
+def breaks_piece_by_piece(text: str, pieces, first: int, later: int, single: bool = False) -> list[int]:
+    """The rule itself: the pieces of `text` laid out one by one, each measured (by its length when
+    `single`: every character one cell wide), a new line where the next does not fit; a word wider
+    than a line is broken after its hyphens, else folded. `break_offsets` takes quicker paths to
+    the same offsets where it can (tests hold it to this)."""
+    offsets: list[int] = []
+    x, width = 0, first
+    for start, end, space in pieces:
         size = end - start if single else cell_len(text[start:end])
         if space:
             x += size
