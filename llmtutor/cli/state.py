@@ -16,8 +16,7 @@ class Session:
     def __init__(self) -> None:
         self.content_dirs: list[str] = []
         self._course = None
-        self._lessons = None  # the lesson list alone, when nothing needed more of the course
-        self._walk = None  # what a walk names, when nothing needed more of the course
+        self._views: dict = {}  # light views of the course (the lesson list, what a walk names), when nothing needed more
         self._store = None
 
     @property
@@ -42,23 +41,21 @@ class Session:
 
     def lesson_list(self):
         """The lessons (titles, minutes, order; no bodies) and walkthroughs: the home screen, `lessons`."""
-        if self._course is not None:
-            return self._course
-        if self._lessons is None:
-            from llmtutor.course.loader import load_lesson_list
-
-            self._lessons = self._checked(load_lesson_list(self.content_dirs))
-        return self._lessons
+        return self._view("lesson_list")
 
     def walk_view(self):
         """Walkthroughs, lesson titles and glossary term names: what `walk` lists and names."""
+        return self._view("walk_view")
+
+    def _view(self, name: str):
+        """`course.loader.load_<name>`, read once; the whole course instead when it is read already."""
         if self._course is not None:
             return self._course
-        if self._walk is None:
-            from llmtutor.course.loader import load_walk_view
+        if name not in self._views:
+            from llmtutor.course import loader
 
-            self._walk = self._checked(load_walk_view(self.content_dirs))
-        return self._walk
+            self._views[name] = self._checked(getattr(loader, f"load_{name}")(self.content_dirs))
+        return self._views[name]
 
     @staticmethod
     def _checked(result):
@@ -82,8 +79,7 @@ class Session:
         self.close()
         self.content_dirs = content_dirs
         self._course = None
-        self._lessons = None
-        self._walk = None
+        self._views = {}
 
     def close(self) -> None:
         if self._store is not None:

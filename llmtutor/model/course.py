@@ -396,15 +396,22 @@ def attend_course(text: str) -> CourseAttention:
                            dict(model.config.meta), model.config.n_ctx, model.config.n_layers, model.config.n_heads)
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse  # the build command only
+def build_main(argv: list[str] | None, prog: str, description: str, build, seed: int, seed_help: str,
+               checkpoints: str) -> int:
+    """The command line of a model's build (`--seed`, `--resume`), shared by the course and text models."""
+    import argparse  # the build commands only
 
-    parser = argparse.ArgumentParser(prog="python -m llmtutor.model.course", description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=SEED, help="first seed to try (default %(default)s)")
-    parser.add_argument("--resume", action="store_true", help="go on from the checkpoints in build/course-lm/")
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--seed", type=int, default=seed, help=f"{seed_help} (default %(default)s)")
+    parser.add_argument("--resume", action="store_true", help=f"go on from the checkpoints in {checkpoints}")
     args = parser.parse_args(argv)
     build(args.seed, args.resume, log=lambda line: print(line, flush=True))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return build_main(argv, "python -m llmtutor.model.course", __doc__.split("\n")[0], build, SEED,
+                      "first seed to try", "build/course-lm/")
 
 
 if __name__ == "__main__":

@@ -73,14 +73,10 @@ def build(seed: int = 0, resume: bool = False, log=print) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse  # the build command only
+    from llmtutor.model.course import build_main
 
-    parser = argparse.ArgumentParser(prog="python -m llmtutor.model.text_only", description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=0, help="seed (default %(default)s, as the course model)")
-    parser.add_argument("--resume", action="store_true", help="go on from the checkpoints in build/course-text-lm/")
-    args = parser.parse_args(argv)
-    build(args.seed, args.resume, log=lambda line: print(line, flush=True))
-    return 0
+    return build_main(argv, "python -m llmtutor.model.text_only", __doc__.split("\n")[0], build, 0,
+                      "seed, as the course model", "build/course-text-lm/")
 
 
 if __name__ == "__main__":
