@@ -60,6 +60,13 @@ def make(kind: str, folder):
     elif kind == "huge-values":  # finite, but the scores would overflow to NaN
         members["w_q.npy"] = _npy(np.full((8, 8), 1e200))
         _zip(path, members)
+    elif kind == "flipped-byte":  # one bit of a stored weight changed: a finite float still, caught by the CRC-32
+        _zip(path, members)
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("w_q.npy")
+        data[info.header_offset + 30 + len(info.filename) + 128 + 5] ^= 0x01
+        path.write_bytes(bytes(data))
     elif kind == "fifo":
         os.mkfifo(path)
     else:
@@ -68,7 +75,7 @@ def make(kind: str, folder):
 
 
 KINDS = ["empty", "corrupt", "truncated", "bare-npy", "structured", "pickled", "zip-bomb", "lying-header",
-         "huge-values", "fifo"]
+         "huge-values", "flipped-byte", "fifo"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
